@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from claims import workflow
+from claims.models import Article, Claim, Evidence, Rating
+
+# A long speech transcript runs to about 100,000 characters; anything much
+# larger is a paste gone wrong and would make every page that shows it slow.
+MAX_BODY_CHARS = 200_000
+MAX_CLAIM_CHARS = 2_000
+MAX_NOTE_CHARS = 10_000
+MAX_EXPLANATION_CHARS = 20_000
+
+
+def desk_users() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name__in=[workflow.CHECKERS_GROUP, workflow.EDITORS_GROUP]) | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def _max_chars(value: str, limit: int, what: str) -> str:
+    if len(value) > limit:
+        raise forms.ValidationError(f"{what} is {len(value):,} characters long; the limit is {limit:,}.")
+    return value
+
+
+def _not_in_past(value: Any) -> Any:
+    if value and value < timezone.localdate():
+        raise forms.ValidationError("The due date is in the past.")
+    return value
+
+
+def _not_in_future(value: Any) -> Any:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError("The publication date is in the future.")
+    return value
+
+
+def check_cited_url(url: str) -> str:
+    """Refuse at once what can never be fetched. The fetcher checks again, at
+    the socket, after resolving the name: this is for a clear message early."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise forms.ValidationError("Only http:// and https:// addresses can be cited.")
+    if parts.username or parts.password:
+        raise forms.ValidationError("Remove the user name and password from the address.")
+    host = (parts.hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        raise forms.ValidationError("This address points inside our own network; cite a public address.")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return url
+    if not address.is_global:
+        raise forms.ValidationError("This address points inside a private network; cite a public address.")
+    return url
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ("title", "outlet", "url", "author", "published_on", "body")
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "body": forms.Textarea(attrs={"rows": 12}),
+        }
+        labels = {"url": "URL", "published_on": "Published on", "body": "Text"}
+        help_texts = {"body": "Paste the story, transcript or post."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].assume_scheme = "https"
+
+    def clean_body(self) -> str:
+        return _max_chars(self.cleaned_data["body"], MAX_BODY_CHARS, "The text")
+
+    def clean_published_on(self) -> Any:
+        return _not_in_future(self.cleaned_data["published_on"])
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        return check_cited_url(url) if url else url
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ("text", "claimant", "article", "priority", "due_on")
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"text": "Claim, as said", "claimant": "Who said it", "due_on": "Due on"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.only("pk", "title").order_by("-created_at")
+        self.fields["article"].required = False
+
+    def clean_text(self) -> str:
+        return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, "The claim")
+
+    def clean_due_on(self) -> Any:
+        return _not_in_past(self.cleaned_data["due_on"])
+
+
+class EvidenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL", required=False, max_length=2000, assume_scheme="https", help_text="A web page or PDF to cite."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ("url", "offline_source", "quote", "note", "stance")
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"offline_source": "Or an offline source", "quote": "Quoted passage"}
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        return check_cited_url(url) if url else url
+
+    def clean_quote(self) -> str:
+        return _max_chars(self.cleaned_data["quote"], MAX_NOTE_CHARS, "The quote")
+
+    def clean_note(self) -> str:
+        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("url") and not data.get("offline_source", "").strip() and "url" not in self.errors:
+            raise forms.ValidationError("Give a URL or describe the offline source (an interview, a document).")
+        return data
+
+
+class VerdictForm(forms.Form):
+    rating = forms.ModelChoiceField(
+        queryset=Rating.objects.filter(retired=False),
+        error_messages={"invalid_choice": "Choose a rating from the scale."},
+    )
+    summary = forms.CharField(max_length=300, help_text="One sentence a reader sees first.")
+    explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_explanation(self) -> str:
+        return _max_chars(self.cleaned_data["explanation"], MAX_EXPLANATION_CHARS, "The explanation")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_text(self) -> str:
+        return _max_chars(self.cleaned_data["text"], MAX_NOTE_CHARS, "The comment")
+
+
+class TransitionForm(forms.Form):
+    """Any action: the state the page showed (to catch stale pages), a note,
+    and for some actions a person."""
+
+    state = forms.ChoiceField(choices=workflow.State.choices, widget=forms.HiddenInput)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    person = PersonChoiceField(queryset=desk_users(), required=False)
+
+    def clean_note(self) -> str:
+        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
+
+    def params(self) -> workflow.Params:
+        return workflow.Params(note=self.cleaned_data["note"].strip(), person=self.cleaned_data["person"])
+
+
+class CorrectionForm(TransitionForm):
+    """The `correct` action also carries the new verdict version."""
+
+    rating = VerdictForm.base_fields["rating"]
+    summary = VerdictForm.base_fields["summary"]
+    explanation = VerdictForm.base_fields["explanation"]
+
+    def params(self) -> workflow.Params:
+        verdict = {key: self.cleaned_data[key] for key in ("rating", "summary", "explanation")}
+        return workflow.Params(note=self.cleaned_data["note"].strip(), verdict=verdict)
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    state = forms.ChoiceField(choices=[("", "Any open state"), *workflow.State.choices], required=False)
+    assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
+    claimant = forms.CharField(required=False)
+    article = forms.ModelChoiceField(queryset=Article.objects.only("pk", "title"), required=False, empty_label="Any")
+    priority = forms.TypedChoiceField(
+        choices=[("", "Any"), *Claim.Priority.choices], coerce=int, empty_value=None, required=False
+    )
+    overdue = forms.BooleanField(required=False)
+
+    def filter(self, claims: Any) -> Any:
+        if not self.is_valid():
+            return claims.open()
+        data = self.cleaned_data
+        claims = claims.filter(state=data["state"]) if data["state"] else claims.open()
+        if data["assignee"]:
+            claims = claims.filter(assignee=data["assignee"])
+        if data["claimant"]:
+            claims = claims.filter(claimant__icontains=data["claimant"])
+        if data["article"]:
+            claims = claims.filter(article=data["article"])
+        if data["priority"]:
+            claims = claims.filter(priority=data["priority"])
+        if data["overdue"]:
+            claims = claims.overdue()
+        return claims.search(data["q"])

@@ -1,0 +1,133 @@
+"""Demo users and demo data from the sample article. Safe to run again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from claims import workflow
+from claims.models import Article, Claim, Evidence, Rating
+
+SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "pakistan-army-report-card.txt"
+DEMO_PASSWORD = "factcheck-demo"  # noqa: S105 (demo users only, listed in the README)
+USERS = [
+    # username, first name, last name, group (None: superuser)
+    ("checker", "Ayesha", "Khan", workflow.CHECKERS_GROUP),
+    ("checker2", "Tom", "Baker", workflow.CHECKERS_GROUP),
+    ("editor", "Maria", "Lopez", workflow.EDITORS_GROUP),
+    ("admin", "Admin", "", None),
+]
+CLAIMANT = "Lt Gen Asim Bajwa"
+DEMO_NOTE = "Demo data: this verdict shows how the workflow looks; it is not a real fact-check."
+
+
+class Command(BaseCommand):
+    help = "Create demo users (password: factcheck-demo) and demo claims from the sample article. Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = self.make_users()
+        if Article.objects.filter(title=self.sample_title()).exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        with transaction.atomic():
+            self.make_claims(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded. Log in as checker, checker2, editor or admin with password {DEMO_PASSWORD}."
+            )
+        )
+
+    def make_users(self) -> dict[str, Any]:
+        User = get_user_model()
+        users = {}
+        for username, first, last, group in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "is_staff": group is None,
+                    "is_superuser": group is None,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+        return users
+
+    def sample_title(self) -> str:
+        return "No Good or Bad Taliban for Us: Pakistan Army"
+
+    def make_claims(self, users: dict[str, Any]) -> None:
+        checker, checker2, editor = users["checker"], users["checker2"], users["editor"]
+        article = Article.objects.create(
+            title=self.sample_title(),
+            outlet="Sample news story",
+            body=SAMPLE.read_text(encoding="utf-8"),
+            created_by=checker,
+        )
+
+        def claim(text: str, claimant: str = CLAIMANT, priority: int = Claim.Priority.NORMAL) -> Claim:
+            return Claim.objects.add(by=checker, text=text, claimant=claimant, article=article, priority=priority)
+
+        def act(c: Claim, action: str, by: Any, **params: Any) -> Claim:
+            return c.transition(action, by=by, expected_state=None, params=workflow.Params(**params))
+
+        def research(c: Claim, by: Any, rating: str, summary: str) -> None:
+            c.add_evidence(
+                by=by,
+                offline_source="Army spokesman's press conference (recording)",
+                quote="Pakistani authorities have so far arrested 309 people associated with Islamic State",
+                note="The figure as stated at the press conference.",
+                stance=Evidence.Stance.CONTEXT,
+            )
+            c.save_draft_verdict(
+                by=by, rating=Rating.objects.get(label=rating), summary=summary, explanation=DEMO_NOTE, based_on=None
+            )
+
+        # Published, then corrected.
+        arrests = claim(
+            "Pakistani authorities have so far arrested 309 people associated with Islamic State.", priority=1
+        )
+        act(arrests, "take", checker)
+        act(arrests, "start", checker)
+        research(arrests, checker, "Unproven", "The army gave no list or court records for the 309 arrests.")
+        act(arrests, "submit", checker)
+        act(arrests, "approve", checker2)
+        act(arrests, "publish", editor)
+
+        # In review, waiting for checker2.
+        foreigners = claim("About 25 of those captured were foreigners, including Afghans and some Syrians.")
+        act(foreigners, "take", checker)
+        act(foreigners, "start", checker)
+        research(foreigners, checker, "Unproven", "No independent record of the nationalities of those arrested.")
+        act(foreigners, "submit", checker, person=checker2)
+
+        # Researching.
+        killed = claim("More than 3,500 militants have been killed in the operation.", priority=1)
+        act(killed, "assign", checker, person=checker2)
+        act(killed, "start", checker2)
+        killed.comment(by=checker2, text="Looking for the army's own monthly tallies to compare.")
+
+        # Assigned, not started.
+        soldiers = claim("516 soldiers have been killed in the operation.")
+        act(soldiers, "assign", editor, person=checker)
+
+        # Submitted, waiting for triage.
+        claim("We have paid $106.9 billion (on) this war.", priority=1)
+        claim(
+            "In July the United States refused to release $300 million in military disbursements to Pakistan.",
+            claimant="The article (reporting)",
+        )
+
+        # Rejected: an opinion, not a checkable statement.
+        opinion = claim("There is no concept of good or bad Taliban.")
+        act(opinion, "reject", checker, note="A statement of policy, not a checkable fact.")

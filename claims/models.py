@@ -1,0 +1,512 @@
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims import workflow
+from claims.workflow import State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class Article(models.Model):
+    """Where claims appeared: a news story, transcript or post."""
+
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:article", args=[self.pk])
+
+
+class ClaimQuerySet(models.QuerySet):
+    def add(self, *, by: AbstractBaseUser, **fields: Any) -> Claim:
+        """A new claim, submitted to the desk, with its first activity row."""
+        with transaction.atomic():
+            claim = self.create(created_by=by, **fields)
+            claim.log(by, "created", note=claim.text)
+        return claim
+
+    def open(self) -> ClaimQuerySet:
+        return self.filter(state__in=workflow.OPEN_STATES)
+
+    def for_user(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        """My queue: what I research, and what waits for my review."""
+        mine = Q(assignee=user, state__in=workflow.RESEARCH_STATES)
+        review = Q(reviewer=user, state=State.IN_REVIEW)
+        return self.filter(mine | review)
+
+    def overdue(self, today: date | None = None) -> ClaimQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def needing_reviewer(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        """In review, nobody asked to review it, and not researched by `user`."""
+        return self.filter(state=State.IN_REVIEW, reviewer=None).exclude(assignee=user)
+
+    def search(self, text: str) -> ClaimQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(text__icontains=text) | Q(claimant__icontains=text))
+
+    def queue_order(self) -> ClaimQuerySet:
+        return self.order_by("priority", models.F("due_on").asc(nulls_last=True), "-created_at", "-pk")
+
+    def for_list(self) -> ClaimQuerySet:
+        return self.select_related("assignee", "reviewer", "article").only(
+            "pk",
+            "slug",
+            "text",
+            "claimant",
+            "state",
+            "priority",
+            "due_on",
+            "created_at",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+            "reviewer__username",
+            "reviewer__first_name",
+            "reviewer__last_name",
+            "article__title",
+        )
+
+
+class Claim(models.Model):
+    """One checkable statement, as said. The unit of work."""
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        NORMAL = 2, "Normal"
+        LOW = 3, "Low"
+
+    text = models.TextField()
+    claimant = models.CharField(max_length=200, blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_claims"
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_on = models.DateField(null=True, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_note = models.TextField(blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "priority", "due_on"], name="claim_queue"),
+            models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
+            models.Index(fields=["reviewer", "state"], name="claim_reviewer_state"),
+            models.Index(fields=["claimant"], name="claim_claimant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            # The random tail keeps slugs unique without a second query or write.
+            self.slug = f"{slugify(self.text)[:80].strip('-') or 'claim'}-{secrets.token_hex(3)}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:claim", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_on and self.state in workflow.OPEN_STATES and self.due_on < timezone.localdate())
+
+    @cached_property
+    def current_verdict(self) -> Verdict | None:
+        return self.verdicts.select_related("rating").order_by("-version").first()
+
+    def available_actions(self, user: AbstractBaseUser) -> list[tuple[workflow.Action, str]]:
+        return workflow.available_actions(self, user)
+
+    # --- The workflow. Each method locks the row, checks, changes, logs.
+
+    def transition(
+        self,
+        action_name: str,
+        *,
+        by: AbstractBaseUser,
+        expected_state: str | None,
+        params: workflow.Params | None = None,
+    ) -> Claim:
+        """Take `action_name` as `by`, if the claim is still in `expected_state`.
+
+        Returns the claim as it now is; raises a `workflow.WorkflowError` (and
+        changes nothing) when the action is unknown, not permitted, not ready,
+        or the claim moved since the caller looked at it."""
+        action = workflow.ACTIONS.get(action_name)
+        if action is None:
+            raise workflow.NotPermitted(f"There is no action called “{action_name}”.")
+        params = params or workflow.Params()
+        with transaction.atomic():
+            claim = Claim.objects.select_related("assignee", "reviewer").select_for_update(of=("self",)).get(pk=self.pk)
+            if expected_state is not None and claim.state != expected_state:
+                raise workflow.StaleState(claim.moved_message(expected_state))
+            refusal = action.refusal(claim, by, params)
+            if refusal:
+                raise refusal
+            from_state = claim.state
+            if action.effect:
+                action.effect(claim, by, params)
+            if action.target:
+                claim.state = action.target
+            claim.save()
+            claim.log(by, action.name, note=params.note, from_state=from_state)
+        return claim
+
+    def moved_message(self, expected_state: str) -> str:
+        last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
+        who = f" by {workflow._name(last.actor)}" if last else ""
+        return (
+            f"This claim changed{who} while you were looking: it was {State(expected_state).label.lower()}, "
+            f"it is now {self.get_state_display().lower()}. Nothing was changed; here is its current state."
+        )
+
+    def log(self, actor: AbstractBaseUser | None, action: str, *, note: str = "", from_state: str = "") -> Activity:
+        return Activity.objects.create(
+            claim=self, actor=actor, action=action, from_state=from_state or self.state, to_state=self.state, note=note
+        )
+
+    def publish_current_verdict(self) -> None:
+        now = timezone.now()
+        verdict = self.current_verdict
+        verdict.published_at = now
+        verdict.save(update_fields=["published_at", "updated_at"])
+        self.published_at = self.published_at or now
+
+    def add_verdict_version(
+        self,
+        *,
+        author: AbstractBaseUser,
+        rating: Rating,
+        summary: str,
+        explanation: str = "",
+        correction_note: str = "",
+    ) -> Verdict:
+        previous = self.current_verdict
+        verdict = Verdict.objects.create(
+            claim=self,
+            version=(previous.version + 1) if previous else 1,
+            rating=rating,
+            summary=summary,
+            explanation=explanation,
+            author=author,
+            correction_note=correction_note,
+            published_at=timezone.now(),
+        )
+        self.__dict__["current_verdict"] = verdict
+        return verdict
+
+    def retract(self, note: str) -> None:
+        self.retracted_at = timezone.now()
+        self.retraction_note = note
+
+    # --- Research: evidence, the draft verdict, comments. Not transitions,
+    # but checked against the state in the database all the same.
+
+    def _locked_for(self, user: AbstractBaseUser, refusal: Any) -> Claim:
+        claim = Claim.objects.select_related("assignee").select_for_update(of=("self",)).get(pk=self.pk)
+        error = refusal(claim, user)
+        if error:
+            raise error
+        return claim
+
+    def save_draft_verdict(
+        self, *, by: AbstractBaseUser, rating: Rating, summary: str, explanation: str, based_on: int | None
+    ) -> Verdict:
+        """Write the draft verdict. `based_on` is the draft's `revision` the
+        form was drawn from, so two people editing at once cannot silently
+        overwrite each other."""
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            draft = claim.current_verdict
+            if draft is not None and draft.revision != based_on:
+                raise workflow.StaleState(
+                    f"{workflow._name(draft.author)} saved the draft verdict while you were editing it. "
+                    "Nothing was changed; here is their version."
+                )
+            if draft is None:
+                draft = Verdict(claim=claim, version=1, revision=0)
+            draft.rating = rating
+            draft.summary = summary
+            draft.explanation = explanation
+            draft.author = by
+            draft.revision += 1
+            draft.save()
+            claim.log(by, "verdict_saved", note=f"{rating.label}: {summary}")
+        return draft
+
+    def add_evidence(self, *, by: AbstractBaseUser, url: str = "", **fields: Any) -> Evidence:
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            source = Source.for_url(url) if url else None
+            evidence = Evidence.objects.create(claim=claim, source=source, added_by=by, **fields)
+            claim.log(by, "evidence_added", note=evidence.describe())
+        return evidence
+
+    def remove_evidence(self, *, by: AbstractBaseUser, evidence_id: int) -> None:
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            evidence = claim.evidence.select_related("source").filter(pk=evidence_id).first()
+            if evidence is None:
+                raise workflow.StaleState("That piece of evidence was already removed.")
+            evidence.delete()
+            claim.log(by, "evidence_removed", note=evidence.describe())
+
+    def comment(self, *, by: AbstractBaseUser, text: str) -> Activity:
+        error = workflow.comment_refusal(self, by)
+        if error:
+            raise error
+        return self.log(by, "comment", note=text)
+
+
+class Rating(models.Model):
+    """One step of the verdict scale, managed by editors."""
+
+    label = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(help_text="1 is the truest end of the scale.")
+    colour = models.CharField(
+        max_length=7, default="#777777", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")]
+    )
+    value = models.SmallIntegerField(null=True, blank=True, help_text="Numeric value for ClaimReview (optional).")
+    retired = models.BooleanField(default=False, help_text="Retired ratings stay on old verdicts but cannot be chosen.")
+
+    class Meta:
+        ordering = ("order", "pk")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Verdict(models.Model):
+    """The conclusion on a claim. Published versions are never changed: a
+    correction adds a new version with a dated note."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    version = models.PositiveIntegerField(default=1)
+    rating = models.ForeignKey(Rating, null=True, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.CharField(max_length=300)
+    explanation = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    correction_note = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves of a draft, to catch stale forms.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "version"], name="verdict_version_unique")]
+        ordering = ("claim", "version")
+
+    def __str__(self) -> str:
+        return f"{self.rating}: {self.summary}"
+
+
+def normalize_url(url: str) -> str:
+    """One spelling per address, so every claim citing a page shares its Source:
+    lower-case scheme and host, no default port, no fragment, no tracking tags."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and (scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")])
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+class Source(models.Model):
+    """A cited URL, one row per normalized URL, shared by every claim citing it.
+    Its fetch job's state lives here, not in Celery."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        FETCHING = "fetching", "Fetching"
+        FETCHED = "fetched", "Fetched"
+        FAILED = "failed", "Failed"
+        BLOCKED = "blocked", "Blocked"
+
+    url = models.CharField(max_length=2000, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.CharField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    snapshot = models.FileField(upload_to="snapshots/", blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"], name="source_status_updated")]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.FETCHING)
+
+    @classmethod
+    def for_url(cls, url: str) -> Source:
+        """The Source for `url`, made `pending` (and its fetch enqueued once the
+        transaction commits) if it is new."""
+        source, created = cls.objects.get_or_create(url=normalize_url(url))
+        if created:
+            source.enqueue_fetch()
+        return source
+
+    def enqueue_fetch(self) -> None:
+        from claims.tasks import enqueue_fetch
+
+        # robust: a broker that is down must not undo the saved evidence; the
+        # row stays pending and the sweeper enqueues it later.
+        transaction.on_commit(lambda: enqueue_fetch(self.pk), robust=True)
+
+    def claim_for_fetch(self) -> bool:
+        """Take this source's fetch job; False if another worker has it or it is done."""
+        taken = Source.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.FETCHING, attempts=models.F("attempts") + 1, updated_at=timezone.now()
+        )
+        return taken == 1
+
+
+class Evidence(models.Model):
+    """A claim citing a source (or an offline source) with the quoted passage."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+        CONTEXT = "context", "Context"
+
+    class QuoteCheck(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked yet"
+        FOUND = "found", "Found in source"
+        CLOSE = "close", "Close match in source"
+        NOT_FOUND = "not_found", "Not found in source"
+        NOT_CHECKABLE = "not_checkable", "Cannot be checked"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    offline_source = models.CharField(max_length=300, blank=True, help_text="An interview, a document, a call.")
+    quote = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.CONTEXT)
+    quote_check = models.CharField(max_length=14, choices=QuoteCheck.choices, default=QuoteCheck.UNCHECKED)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        where = self.source.url if self.source_id else self.offline_source
+        return f"{self.get_stance_display()}: {where}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The activity log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The activity log is append-only.")
+
+
+class Activity(models.Model):
+    """The append-only log of everything done to a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["claim", "-created_at"], name="activity_claim_time")]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.claim_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("The activity log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The activity log is append-only.")
+
+    @property
+    def is_transition(self) -> bool:
+        return self.action in workflow.ACTIONS
+
+    @property
+    def label(self) -> str:
+        if self.action in workflow.ACTIONS:
+            return workflow.ACTIONS[self.action].label
+        return ACTIVITY_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
+
+ACTIVITY_LABELS = {
+    "created": "Added the claim",
+    "comment": "Commented",
+    "evidence_added": "Added evidence",
+    "evidence_removed": "Removed evidence",
+    "verdict_saved": "Saved the draft verdict",
+    "source_fetched": "Source fetched",
+    "source_failed": "Source fetch failed",
+}

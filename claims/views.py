@@ -1,0 +1,274 @@
+"""Desk views. Thin: check who asks, call one model method, render.
+
+Every view that changes a claim answers an HTMX request with the fragment it
+changed and a plain form post with a redirect (post/redirect/get), so the desk
+works with JavaScript off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims import workflow
+from claims.forms import (
+    ArticleForm,
+    ClaimForm,
+    CommentForm,
+    CorrectionForm,
+    EvidenceForm,
+    QueueFilterForm,
+    TransitionForm,
+    VerdictForm,
+)
+from claims.models import Article, Claim
+
+PAGE_SIZE = 25
+MY_QUEUE_LIMIT = 50
+
+
+def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not workflow.is_checker(request.user):
+            raise PermissionDenied("The desk is for fact-checkers and editors. Ask an admin to add you to a group.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _fragment(request: HttpRequest, template: str, fragment: str) -> str:
+    return f"{template}#{fragment}" if request.htmx else template
+
+
+@desk_member_required
+def my_queue(request: HttpRequest) -> HttpResponse:
+    claims = Claim.objects.for_list().queue_order()
+    return render(
+        request,
+        "claims/my_queue.html",
+        {
+            "researching": claims.for_user(request.user).filter(assignee=request.user)[:MY_QUEUE_LIMIT],
+            "reviewing": claims.filter(reviewer=request.user, state=workflow.State.IN_REVIEW)[:MY_QUEUE_LIMIT],
+            "needing_reviewer": claims.needing_reviewer(request.user)[:MY_QUEUE_LIMIT],
+            "unassigned": claims.filter(state=workflow.State.SUBMITTED)[:MY_QUEUE_LIMIT],
+        },
+    )
+
+
+@desk_member_required
+def team_queue(request: HttpRequest) -> HttpResponse:
+    filters = QueueFilterForm(request.GET or None)
+    claims = filters.filter(Claim.objects.for_list()).queue_order()
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        _fragment(request, "claims/team_queue.html", "results"),
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@desk_member_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.only("pk", "title", "outlet", "published_on", "created_at").order_by("-created_at")
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "claims/article_list.html", {"page": page})
+
+
+@desk_member_required
+def article_new(request: HttpRequest) -> HttpResponse:
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        article = form.save(commit=False)
+        article.created_by = request.user
+        article.save()
+        messages.success(request, "Article added. Now add the claims it makes.")
+        return redirect(article)
+    return render(request, "claims/article_new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@desk_member_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article, its claims, and a form to add one more (POST)."""
+    article = get_object_or_404(Article, pk=pk)
+    form = ClaimForm(request.POST or None, initial={"article": article})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            claim = Claim.objects.add(by=request.user, **{**form.cleaned_data, "article": article})
+            messages.success(request, f"Claim added: “{claim.text[:60]}”.")
+            if not request.htmx:
+                return redirect(article)
+            form = ClaimForm(initial={"article": article})
+        else:
+            status = 422
+    claims = article.claims.for_list().order_by("created_at", "pk")
+    return render(
+        request,
+        _fragment(request, "claims/article_detail.html", "article-claims"),
+        {"article": article, "claims": claims, "form": form},
+        status=status,
+    )
+
+
+@desk_member_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim = Claim.objects.add(by=request.user, **form.cleaned_data)
+        messages.success(request, "Claim added to the desk.")
+        return redirect(claim)
+    return render(request, "claims/claim_new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _get_claim_for(user: Any, pk: int) -> Claim:
+    if not workflow.is_checker(user):
+        raise PermissionDenied("The desk is for fact-checkers and editors.")
+    return get_object_or_404(Claim.objects.select_related("article", "assignee", "reviewer"), pk=pk)
+
+
+def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The claim page, or (HTMX) its main fragment, with any bound forms the
+    caller passes to show their errors."""
+    user = request.user
+    draft = claim.current_verdict
+    can_research = workflow.research_refusal(claim, user) is None
+    actions = []
+    for action, not_ready in claim.available_actions(user):
+        form = forms.get(f"action_{action.name}") or _action_form(action, claim)
+        actions.append({"action": action, "not_ready": not_ready, "form": form})
+    context = {
+        "claim": claim,
+        "actions": actions,
+        "evidence": claim.evidence.select_related("source", "added_by"),
+        "verdict": draft,
+        "versions": claim.verdicts.select_related("rating", "author").filter(published_at__isnull=False),
+        "activities": claim.activities.select_related("actor")[:200],
+        "can_research": can_research,
+        "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
+        "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+    }
+    return render(request, _fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _action_form(action: workflow.Action, claim: Claim) -> TransitionForm:
+    form_class = CorrectionForm if action.name == "correct" else TransitionForm
+    initial: dict[str, Any] = {"state": claim.state}
+    if action.name == "correct" and claim.current_verdict:
+        verdict = claim.current_verdict
+        initial.update(rating=verdict.rating, summary=verdict.summary, explanation=verdict.explanation)
+    return form_class(initial=initial, prefix=action.name)
+
+
+def _verdict_form(draft: Any) -> VerdictForm:
+    if draft is None:
+        return VerdictForm(initial={"based_on": None})
+    return VerdictForm(
+        initial={
+            "rating": draft.rating,
+            "summary": draft.summary,
+            "explanation": draft.explanation,
+            "based_on": draft.revision,
+        }
+    )
+
+
+def _after_change(request: HttpRequest, claim: Claim, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return _claim_page(request, claim)
+    return redirect(claim)
+
+
+def _refused(request: HttpRequest, claim: Claim, error: workflow.WorkflowError) -> HttpResponse:
+    messages.error(request, error.message)
+    claim.refresh_from_db()
+    claim.__dict__.pop("current_verdict", None)
+    return _claim_page(request, claim, status=error.status)
+
+
+@desk_member_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, _get_claim_for(request.user, pk))
+
+
+@require_POST
+@desk_member_required
+def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    form_class = CorrectionForm if action == "correct" else TransitionForm
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, "Check the form below.")
+        return _claim_page(request, claim, status=422, **{f"action_{action}": form})
+    try:
+        claim = claim.transition(
+            action, by=request.user, expected_state=form.cleaned_data["state"], params=form.params()
+        )
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    label = workflow.ACTIONS[action].label
+    return _after_change(request, claim, f"{label}: done. The claim is {claim.get_state_display().lower()}.")
+
+
+@require_POST
+@desk_member_required
+def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, evidence_form=form)
+    try:
+        claim.add_evidence(by=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, "Evidence added.")
+
+
+@require_POST
+@desk_member_required
+def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    try:
+        claim.remove_evidence(by=request.user, evidence_id=evidence_pk)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, "Evidence removed.")
+
+
+@require_POST
+@desk_member_required
+def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, verdict_form=form)
+    try:
+        claim.save_draft_verdict(by=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    claim.__dict__.pop("current_verdict", None)
+    return _after_change(request, claim, "Draft verdict saved.")
+
+
+@require_POST
+@desk_member_required
+def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, comment_form=form)
+    claim.comment(by=request.user, text=form.cleaned_data["text"])
+    return _after_change(request, claim, "Comment added.")

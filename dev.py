@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""The two commands of README.md, with nothing but Python 3.11+ on the machine.
+
+    python3 dev.py serve   set up, load demo data, run the app and a Celery worker
+    python3 dev.py test    set up, lint, check, run the whole test suite
+
+Both make .venv/ and install requirements on first use (again only when a
+requirements file changes), so a second run starts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=True)
+
+
+def ensure_venv(requirements: str) -> None:
+    if not PYTHON.exists():
+        print(f"Creating {VENV.name}/ ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    files = sorted(ROOT.glob("requirements*.txt"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files) + requirements.encode()).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
+    stamp.write_text(digest)
+
+
+def serve() -> int:
+    ensure_venv("requirements.txt")
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True")}
+    manage = [str(PYTHON), "manage.py"]
+    run(*manage, "migrate", "--no-input", env=env)
+    run(*manage, "seed_demo", env=env)
+    worker = subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "factcheck",
+            "worker",
+            "--beat",
+            "-Q",
+            "celery,fetch",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "8",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    web = subprocess.Popen([*manage, "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env)
+    print("\nfactcheck is at http://127.0.0.1:8000/  (logins in README.md; Ctrl-C stops everything)\n", flush=True)
+    try:
+        while worker.poll() is None and web.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (web, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in (web, worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+def test(pytest_args: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    manage = [PYTHON, "manage.py"]
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(*manage, "makemigrations", "--check", "--dry-run")
+    deploy_env = {
+        **os.environ,
+        "DEBUG": "False",
+        "HTTPS": "True",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "factcheck.example.org",
+    }
+    run(*manage, "check", "--deploy", "--fail-level", "WARNING", env=deploy_env)
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+    return result.returncode
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("serve", "test"):
+        print(__doc__)
+        return 2
+    if sys.argv[1] == "serve":
+        return serve()
+    return test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,6 +15,7 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 env = environ.Env()
 
@@ -75,6 +76,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["claims.templatetags.desk", "template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -122,10 +124,16 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Production runs collectstatic with STATIC_MANIFEST=True and serves hashed,
+    # compressed, long-cached files; a checkout needs no collectstatic step.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if envbool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-# Without collectstatic (tests, runserver) fall back to the unhashed names.
-WHITENOISE_MANIFEST_STRICT = False
+# Without collectstatic, WhiteNoise finds files where they are.
+WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", False)
 
 # A 5 MB paste must reach the form and get a form error, not a 400 page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from claims import workflow
+from claims.defaults import ensure_defaults
 from claims.models import Article, Claim, Evidence, Rating
 from claims.workflow import State
 
@@ -61,27 +62,34 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
 
 @pytest.fixture
-def checker(db: None) -> Any:
+def desk_defaults(db: None) -> None:
+    """The groups and rating scale the migrations create; a transactional
+    test's flush removes them, so put them back."""
+    ensure_defaults(Rating, Group)
+
+
+@pytest.fixture
+def checker(desk_defaults: None) -> Any:
     return UserFactory(username="checker", groups=[workflow.CHECKERS_GROUP])
 
 
 @pytest.fixture
-def second_checker(db: None) -> Any:
+def second_checker(desk_defaults: None) -> Any:
     return UserFactory(username="checker2", groups=[workflow.CHECKERS_GROUP])
 
 
 @pytest.fixture
-def editor(db: None) -> Any:
+def editor(desk_defaults: None) -> Any:
     return UserFactory(username="editor", groups=[workflow.EDITORS_GROUP])
 
 
 @pytest.fixture
-def outsider(db: None) -> Any:
+def outsider(desk_defaults: None) -> Any:
     return UserFactory(username="outsider")
 
 
 @pytest.fixture
-def rating(db: None) -> Rating:
+def rating(desk_defaults: None) -> Rating:
     return Rating.objects.get(label="False")
 
 

@@ -70,6 +70,13 @@ def serve() -> int:
         env=env,
     )
     web = subprocess.Popen([*manage, "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, or a SIGTERM from a process manager, stops both children.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     print("\nfactcheck is at http://127.0.0.1:8000/  (logins in README.md; Ctrl-C stops everything)\n", flush=True)
     try:
         while worker.poll() is None and web.poll() is None:
@@ -79,7 +86,7 @@ def serve() -> int:
     finally:
         for process in (web, worker):
             if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.terminate()
         for process in (web, worker):
             try:
                 process.wait(timeout=15)

@@ -76,6 +76,8 @@ def check_cited_url(url: str) -> str:
 
 
 class ArticleForm(forms.ModelForm):
+    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
+
     class Meta:
         model = Article
         fields = ("title", "outlet", "url", "author", "published_on", "body")
@@ -83,12 +85,8 @@ class ArticleForm(forms.ModelForm):
             "published_on": forms.DateInput(attrs={"type": "date"}),
             "body": forms.Textarea(attrs={"rows": 12}),
         }
-        labels = {"url": "URL", "published_on": "Published on", "body": "Text"}
+        labels = {"published_on": "Published on", "body": "Text"}
         help_texts = {"body": "Paste the story, transcript or post."}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["url"].assume_scheme = "https"
 
     def clean_body(self) -> str:
         return _max_chars(self.cleaned_data["body"], MAX_BODY_CHARS, "The text")
@@ -111,10 +109,14 @@ class ClaimForm(forms.ModelForm):
         }
         labels = {"text": "Claim, as said", "claimant": "Who said it", "due_on": "Due on"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = Article.objects.only("pk", "title").order_by("-created_at")
-        self.fields["article"].required = False
+        if article is not None:
+            # Added from the article's own page: the article is given.
+            del self.fields["article"]
+        else:
+            self.fields["article"].queryset = Article.objects.only("pk", "title").order_by("-created_at")
+            self.fields["article"].required = False
 
     def clean_text(self) -> str:
         return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, "The claim")

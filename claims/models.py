@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import gzip
+import hashlib
 import secrets
-from datetime import date
-from functools import cached_property
+from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -189,12 +193,13 @@ class Claim(models.Model):
             if action.target:
                 claim.state = action.target
             claim.save()
-            claim.log(by, action.name, note=params.note, from_state=from_state)
+            note = params.note or (f"To {workflow.display_name(params.person)}." if params.person else "")
+            claim.log(by, action.name, note=note, from_state=from_state)
         return claim
 
     def moved_message(self, expected_state: str) -> str:
         last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
-        who = f" by {workflow._name(last.actor)}" if last else ""
+        who = f" by {workflow.display_name(last.actor)}" if last else ""
         return (
             f"This claim changed{who} while you were looking: it was {State(expected_state).label.lower()}, "
             f"it is now {self.get_state_display().lower()}. Nothing was changed; here is its current state."
@@ -260,7 +265,7 @@ class Claim(models.Model):
             draft = claim.current_verdict
             if draft is not None and draft.revision != based_on:
                 raise workflow.StaleState(
-                    f"{workflow._name(draft.author)} saved the draft verdict while you were editing it. "
+                    f"{workflow.display_name(draft.author)} saved the draft verdict while you were editing it. "
                     "Nothing was changed; here is their version."
                 )
             if draft is None:
@@ -354,6 +359,25 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
 
 
+class SourceQuerySet(models.QuerySet):
+    def due_for_sweep(self, now: datetime) -> SourceQuerySet:
+        """Pending rows whose job may have been lost: the broker was down when
+        they were cited, or their retry is overdue."""
+        grace = now - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
+        return self.filter(
+            Q(retry_at__isnull=True, updated_at__lt=grace) | Q(retry_at__lt=grace), status=Source.Status.PENDING
+        )
+
+    def stuck(self, now: datetime) -> SourceQuerySet:
+        """Rows a worker took but never finished: it died mid-fetch."""
+        return self.filter(
+            status=Source.Status.FETCHING, updated_at__lt=now - timedelta(seconds=settings.FETCH_STUCK_AFTER)
+        )
+
+    def cited_by_published(self) -> SourceQuerySet:
+        return self.filter(evidence__claim__state=State.PUBLISHED).distinct()
+
+
 class Source(models.Model):
     """A cited URL, one row per normalized URL, shared by every claim citing it.
     Its fetch job's state lives here, not in Celery."""
@@ -369,18 +393,26 @@ class Source(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.CharField(max_length=2000, blank=True)
+    redirects = models.JSONField(default=list, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=500, blank=True)
     site_name = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     text = models.TextField(blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    snapshot = models.FileField(upload_to="snapshots/", blank=True)
+    snapshot = models.FileField(upload_to="snapshots/", max_length=200, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a re-fetch found different content, or found the page gone."
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["status", "updated_at"], name="source_status_updated")]
@@ -406,14 +438,123 @@ class Source(models.Model):
 
         # robust: a broker that is down must not undo the saved evidence; the
         # row stays pending and the sweeper enqueues it later.
-        transaction.on_commit(lambda: enqueue_fetch(self.pk), robust=True)
+        transaction.on_commit(partial(enqueue_fetch, self.pk), robust=True)
+
+    def _update(self, **fields: Any) -> None:
+        fields["updated_at"] = timezone.now()
+        for name, value in fields.items():
+            setattr(self, name, value)
+        Source.objects.filter(pk=self.pk).update(**fields)
 
     def claim_for_fetch(self) -> bool:
-        """Take this source's fetch job; False if another worker has it or it is done."""
-        taken = Source.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.FETCHING, attempts=models.F("attempts") + 1, updated_at=timezone.now()
+        """Take this source's fetch job; False if another worker has it or it is
+        done. A row stuck in `fetching` (its worker died) may be taken again."""
+        now = timezone.now()
+        stuck = now - timedelta(seconds=settings.FETCH_STUCK_AFTER)
+        taken = (
+            Source.objects.filter(pk=self.pk)
+            .filter(Q(status=self.Status.PENDING) | Q(status=self.Status.FETCHING, updated_at__lt=stuck))
+            .update(status=self.Status.FETCHING, attempts=models.F("attempts") + 1, updated_at=now, retry_at=None)
         )
+        if taken:
+            self.refresh_from_db()
         return taken == 1
+
+    def fetch_now(self) -> None:
+        """Fetch, extract, snapshot and record; the caller holds the job (see
+        `claim_for_fetch`). A transient failure is raised for the task to retry;
+        anything else is recorded on the row."""
+        from claims import extraction, fetching
+
+        try:
+            fetched = fetching.fetch(self.url)
+        except fetching.BlockedURL as error:
+            self.record_failure(self.Status.BLOCKED, str(error))
+            return
+        except fetching.FetchError as error:
+            if error.transient:
+                raise
+            self.record_failure(self.Status.FAILED, str(error), http_status=error.status)
+            return
+        extracted = extraction.extract(fetched.body, fetched.content_type, fetched.final_url, fetched.charset)
+        self.record_fetched(fetched, extracted)
+
+    def record_fetched(self, fetched: Any, extracted: Any) -> None:
+        from claims.quotes import check_quote
+
+        sha256 = hashlib.sha256(fetched.body).hexdigest()
+        changed = bool(self.sha256 and self.sha256 != sha256)
+        with transaction.atomic():
+            self._update(
+                status=self.Status.FETCHED,
+                http_status=fetched.status,
+                final_url=fetched.final_url[:2000],
+                redirects=fetched.redirects,
+                content_type=fetched.content_type[:100],
+                title=extracted.title[:500],
+                site_name=extracted.site_name[:200],
+                author=extracted.author[:200],
+                published_on=extracted.published_on,
+                text=extracted.text,
+                sha256=sha256,
+                snapshot=store_snapshot(fetched.body, sha256),
+                fetched_at=timezone.now(),
+                last_error="",
+                changed_at=timezone.now() if changed else self.changed_at,
+            )
+            evidence = list(self.evidence.all())
+            for item in evidence:
+                item.quote_check = (
+                    check_quote(item.quote, self.text) if item.quote.strip() else Evidence.QuoteCheck.NOT_CHECKABLE
+                )
+            Evidence.objects.bulk_update(evidence, ["quote_check"])
+            note = f"{self.title or self.url}: fetched (HTTP {fetched.status})"
+            if changed:
+                note += "; the content changed since the last fetch"
+            self._log_on_citing_claims("source_changed" if changed else "source_fetched", note)
+
+    def record_failure(self, status: str, message: str, http_status: int | None = None) -> None:
+        was_fetched = bool(self.fetched_at)
+        with transaction.atomic():
+            self._update(
+                status=status,
+                http_status=http_status,
+                last_error=message,
+                retry_at=None,
+                changed_at=timezone.now() if was_fetched else self.changed_at,
+            )
+            action = "source_dead" if was_fetched else "source_failed"
+            self._log_on_citing_claims(action, f"{self.url}: {message}")
+
+    def schedule_retry(self, message: str, delay: float) -> None:
+        """Back to pending after a transient failure; the task retries after
+        `delay` seconds and the sweeper if that message is lost."""
+        self._update(status=self.Status.PENDING, last_error=message, retry_at=timezone.now() + timedelta(seconds=delay))
+
+    def refetch(self) -> bool:
+        """Queue a new fetch (a fact-checker's retry, or the schedule that
+        re-checks published sources); False if one is already under way."""
+        updated = Source.objects.filter(pk=self.pk).exclude(status__in=[self.Status.PENDING, self.Status.FETCHING])
+        if not updated.update(status=self.Status.PENDING, retry_at=None, updated_at=timezone.now()):
+            return False
+        self.refresh_from_db()
+        self.enqueue_fetch()
+        return True
+
+    def _log_on_citing_claims(self, action: str, note: str) -> None:
+        claim_ids = self.evidence.values_list("claim_id", flat=True).distinct()
+        Activity.objects.bulk_create(
+            Activity(claim_id=claim_id, actor=None, action=action, note=note) for claim_id in claim_ids
+        )
+
+
+def store_snapshot(body: bytes, sha256: str) -> str:
+    """Store the bytes as fetched, gzip-compressed, named by their SHA-256, so
+    the same bytes fetched twice (or cited by two sources) are stored once."""
+    name = f"snapshots/{sha256[:2]}/{sha256}.gz"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(gzip.compress(body, mtime=0)))
+    return name
 
 
 class Evidence(models.Model):
@@ -496,8 +637,6 @@ class Activity(models.Model):
 
     @property
     def label(self) -> str:
-        if self.action in workflow.ACTIONS:
-            return workflow.ACTIONS[self.action].label
         return ACTIVITY_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
 
 
@@ -509,4 +648,19 @@ ACTIVITY_LABELS = {
     "verdict_saved": "Saved the draft verdict",
     "source_fetched": "Source fetched",
     "source_failed": "Source fetch failed",
+    "source_changed": "Source changed",
+    "source_dead": "Source no longer answers",
+    "take": "Took the claim",
+    "assign": "Assigned the claim",
+    "reassign": "Reassigned the claim",
+    "reject": "Rejected the claim",
+    "reopen": "Reopened the claim",
+    "start": "Started research",
+    "submit": "Submitted for review",
+    "request_changes": "Requested changes",
+    "approve": "Approved",
+    "publish": "Published the verdict",
+    "send_back": "Sent it back to research",
+    "correct": "Corrected the verdict",
+    "retract": "Retracted the verdict",
 }

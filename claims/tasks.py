@@ -1,14 +1,25 @@
-"""Celery tasks. Thin: take ids, claim the work on the row, call the model layer."""
+"""Celery tasks. Thin: take ids, claim the work on the row, call the model layer.
+
+The database is the truth: a job's state is on its Source row, so losing the
+broker loses no work. `sweep_sources` (beat, every minute) re-enqueues what was
+lost and takes back what a dead worker left half-done."""
 
 from __future__ import annotations
 
 import logging
+import random
+from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
 
+from claims.fetching import FetchError
 from claims.models import Source
 
 log = logging.getLogger(__name__)
+SWEEP_BATCH = 500
 
 
 def enqueue_fetch(source_id: int) -> None:
@@ -20,8 +31,45 @@ def enqueue_fetch(source_id: int) -> None:
         log.warning("could not enqueue fetch of source %s; the sweeper will retry", source_id, exc_info=True)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def fetch_source(source_id: int) -> None:
+def backoff(retries: int) -> float:
+    """Exponential backoff with full jitter, so a site that was down is not hit
+    by every retry at the same moment."""
+    return random.uniform(0, settings.FETCH_RETRY_BACKOFF * 2**retries)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=90, time_limit=120)
+def fetch_source(self, source_id: int) -> None:
     source = Source.objects.filter(pk=source_id).first()
     if source is None or not source.claim_for_fetch():
         return
+    try:
+        source.fetch_now()
+    except (FetchError, SoftTimeLimitExceeded) as error:
+        message = str(error) or "The fetch took too long."
+        if self.request.retries >= settings.FETCH_MAX_RETRIES:
+            source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.attempts} attempts)")
+            return
+        delay = backoff(self.request.retries)
+        source.schedule_retry(message, delay)
+        raise self.retry(countdown=delay, exc=error) from error
+
+
+@shared_task(ignore_result=True)
+def sweep_sources() -> int:
+    """Re-enqueue pending sources whose job was lost and stuck ones."""
+    now = timezone.now()
+    # Stuck rows go back to pending, dated so that this same sweep sends them.
+    Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
+    ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    for source_id in ids:
+        enqueue_fetch(source_id)
+    return len(ids)
+
+
+@shared_task(ignore_result=True)
+def refresh_published_sources() -> int:
+    """Fetch again what published verdicts cite, so a dead link or a changed
+    page is flagged for an editor."""
+    before = timezone.now() - timedelta(days=settings.FETCH_REFRESH_DAYS)
+    sources = Source.objects.cited_by_published().filter(fetched_at__lt=before)[:SWEEP_BATCH]
+    return sum(source.refetch() for source in sources)

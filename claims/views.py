@@ -6,6 +6,8 @@ works with JavaScript off."""
 
 from __future__ import annotations
 
+import gzip
+import mimetypes
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,7 +31,7 @@ from claims.forms import (
     TransitionForm,
     VerdictForm,
 )
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Source
 
 PAGE_SIZE = 25
 MY_QUEUE_LIMIT = 50
@@ -102,15 +104,15 @@ def article_new(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, its claims, and a form to add one more (POST)."""
     article = get_object_or_404(Article, pk=pk)
-    form = ClaimForm(request.POST or None, initial={"article": article})
+    form = ClaimForm(request.POST or None, article=article)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            claim = Claim.objects.add(by=request.user, **{**form.cleaned_data, "article": article})
+            claim = Claim.objects.add(by=request.user, article=article, **form.cleaned_data)
             messages.success(request, f"Claim added: “{claim.text[:60]}”.")
             if not request.htmx:
                 return redirect(article)
-            form = ClaimForm(initial={"article": article})
+            form = ClaimForm(article=article)
         else:
             status = 422
     claims = article.claims.for_list().order_by("created_at", "pk")
@@ -246,6 +248,59 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
     return _after_change(request, claim, "Evidence removed.")
+
+
+def _evidence_fragment(request: HttpRequest, claim: Claim, evidence_pk: int) -> HttpResponse:
+    item = get_object_or_404(claim.evidence.select_related("source", "added_by"), pk=evidence_pk)
+    if not request.htmx:
+        return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
+    context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}
+    # 286 tells htmx to stop polling: the fetch is over.
+    status = 286 if item.source is None or item.source.is_settled else 200
+    return render(request, "claims/claim_detail.html#evidence-item", context, status=status)
+
+
+@desk_member_required
+def evidence_item(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """One piece of evidence and its source's fetch status: the claim page
+    polls this while a fetch is under way."""
+    return _evidence_fragment(request, _get_claim_for(request.user, pk), evidence_pk)
+
+
+@require_POST
+@desk_member_required
+def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = _get_claim_for(request.user, pk)
+    item = get_object_or_404(claim.evidence.select_related("source"), pk=evidence_pk, source__isnull=False)
+    if item.source.refetch():
+        messages.success(request, "Fetching the source again.")
+    return _evidence_fragment(request, claim, evidence_pk)
+
+
+@desk_member_required
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    citing = source.evidence.select_related("claim", "added_by").order_by("-created_at")[:200]
+    return render(request, "claims/source_detail.html", {"source": source, "citing": citing})
+
+
+@desk_member_required
+def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bytes as fetched, as a download, or the extracted text as plain
+    text. Never rendered as a live page in our origin: a snapshot is hostile
+    content."""
+    source = get_object_or_404(Source, pk=pk, status=Source.Status.FETCHED)
+    if request.GET.get("as") == "text":
+        response = HttpResponse(source.text, content_type="text/plain; charset=utf-8")
+    else:
+        with source.snapshot.open("rb") as stored:
+            body = gzip.decompress(stored.read())
+        response = HttpResponse(body, content_type="application/octet-stream")
+        extension = mimetypes.guess_extension(source.content_type) or ".bin"
+        response["Content-Disposition"] = f'attachment; filename="snapshot-{source.sha256[:12]}{extension}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -94,7 +94,7 @@ def is_checker(user: AbstractBaseUser) -> bool:
     return is_editor(user) or CHECKERS_GROUP in _group_names(user)
 
 
-def _name(user: AbstractBaseUser | None) -> str:
+def display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "nobody"
     return user.get_full_name() or user.get_username()
@@ -132,7 +132,7 @@ def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | No
         return desk_member(claim, user, params)
     if is_editor(user) or claim.assignee_id == user.pk:
         return None
-    return f"Only the claim's researcher ({_name(claim.assignee)}) or an editor may do this."
+    return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
 
 
 def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
@@ -141,7 +141,7 @@ def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
     if claim.assignee_id == user.pk:
         return "You researched this claim; a colleague must review it."
     if claim.reviewer_id and claim.reviewer_id != user.pk and not is_editor(user):
-        return f"This claim waits for {_name(claim.reviewer)}'s review."
+        return f"This claim waits for {display_name(claim.reviewer)}'s review."
     return None
 
 

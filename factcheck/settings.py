@@ -158,26 +158,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
     # An enqueue must fail fast when Redis is down or silent: the job's state is
     # on its row and the sweeper re-enqueues it, so waiting buys nothing.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 2,
-        "socket_timeout": 2,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
         "max_retries": 1,
         "interval_start": 0,
         "interval_step": 0.5,
         "interval_max": 0.5,
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -185,12 +186,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"claims.tasks.fetch_source": {"queue": "fetch"}}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-sources": {"task": "claims.tasks.sweep_sources", "schedule": 60.0},
+    "refresh-published-sources": {"task": "claims.tasks.refresh_published_sources", "schedule": 3600.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Fetching cited sources (claims/fetching.py).
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=10.0)
 FETCH_DEADLINE = env.float("FETCH_DEADLINE", default=30.0)
 FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+# Retries of transient failures (timeouts, 429, 5xx): exponential backoff with jitter.
+FETCH_MAX_RETRIES = env.int("FETCH_MAX_RETRIES", default=5)
+FETCH_RETRY_BACKOFF = env.float("FETCH_RETRY_BACKOFF", default=10.0)
+# The sweeper re-enqueues pending rows older than this (their job was lost)
+# and takes back rows a dead worker left in `fetching` for longer than that.
+FETCH_SWEEP_GRACE = env.int("FETCH_SWEEP_GRACE", default=120)
+FETCH_STUCK_AFTER = env.int("FETCH_STUCK_AFTER", default=300)
+# Sources cited by published verdicts are fetched again this often.
+FETCH_REFRESH_DAYS = env.int("FETCH_REFRESH_DAYS", default=7)
 # Only for tests that serve pages on 127.0.0.1; never in production.
 FETCH_ALLOW_LOOPBACK = envbool("FETCH_ALLOW_LOOPBACK", False)
 

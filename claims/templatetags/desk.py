@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from claims.workflow import State
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def person(user: Any, empty: str = "—") -> str:
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A workflow state's name as people read it: "in_review" -> "In review"."""
+    return State(value).label if value in State.values else value

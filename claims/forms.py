@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims import workflow
-from claims.models import Article, Claim, Evidence, Rating
+from claims.models import Article, Claim, Claimant, Evidence, Rating, Webhook
 
 # A long speech transcript runs to about 100,000 characters; anything much
 # larger is a paste gone wrong and would make every page that shows it slow.
@@ -178,6 +178,7 @@ class TransitionForm(forms.Form):
     and for some actions a person."""
 
     state = forms.ChoiceField(choices=workflow.State.choices, widget=forms.HiddenInput)
+    revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     person = PersonChoiceField(queryset=desk_users(), required=False)
 
@@ -205,25 +206,50 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(choices=[("", "Any open state"), *workflow.State.choices], required=False)
     assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
     claimant = forms.CharField(required=False)
-    article = forms.ModelChoiceField(queryset=Article.objects.only("pk", "title"), required=False, empty_label="Any")
+    # An id, not a drop-down of every article: the article page links here.
+    article = forms.IntegerField(required=False, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(
         choices=[("", "Any"), *Claim.Priority.choices], coerce=int, empty_value=None, required=False
     )
     overdue = forms.BooleanField(required=False)
 
     def filter(self, claims: Any) -> Any:
-        if not self.is_valid():
-            return claims.open()
-        data = self.cleaned_data
-        claims = claims.filter(state=data["state"]) if data["state"] else claims.open()
-        if data["assignee"]:
+        """Apply the filters that are valid; an invalid one shows its error and
+        is left out, rather than dropping every filter."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # unbound: no filters
+        claims = claims.filter(state=data["state"]) if data.get("state") else claims.open()
+        if data.get("assignee"):
             claims = claims.filter(assignee=data["assignee"])
-        if data["claimant"]:
+        if data.get("claimant"):
             claims = claims.filter(claimant__icontains=data["claimant"])
-        if data["article"]:
-            claims = claims.filter(article=data["article"])
-        if data["priority"]:
+        if data.get("article"):
+            claims = claims.filter(article_id=data["article"])
+        if data.get("priority"):
             claims = claims.filter(priority=data["priority"])
-        if data["overdue"]:
+        if data.get("overdue"):
             claims = claims.overdue()
-        return claims.search(data["q"])
+        return claims.search(data.get("q") or "")
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+
+    class Meta:
+        model = Webhook
+        fields = ("url", "description", "active")
+
+    def clean_url(self) -> str:
+        # Deliveries go through the guarded fetcher too; this is the early word.
+        return check_cited_url(self.cleaned_data["url"])
+
+
+class ClaimantMergeForm(forms.Form):
+    merge = forms.ModelChoiceField(queryset=Claimant.objects.filter(merged_into=None), label="Merge")
+    into = forms.ModelChoiceField(queryset=Claimant.objects.filter(merged_into=None), label="into")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("merge") and data.get("merge") == data.get("into"):
+            raise forms.ValidationError("Choose two different claimants.")
+        return data

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
+import json
+import re
 import secrets
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
@@ -47,11 +50,61 @@ class Article(models.Model):
         return reverse("desk:article", args=[self.pk])
 
 
+def claimant_key(name: str) -> str:
+    """The spelling-insensitive key of a speaker's name: case, spacing and
+    punctuation do not make two people. Titles do ("Lt Gen Asim Bajwa" vs
+    "Asim Bajwa"): an editor merges those, because only a person can tell."""
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+class Claimant(models.Model):
+    """Who said it, normalized, so one person's record can be read in one place."""
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="aliases")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:claimant", args=[self.slug])
+
+    @classmethod
+    def for_name(cls, name: str) -> Claimant | None:
+        key = claimant_key(name)
+        if not key:
+            return None
+        claimant, _ = cls.objects.get_or_create(
+            key=key,
+            defaults={"name": name.strip(), "slug": f"{slugify(name)[:100] or 'claimant'}-{secrets.token_hex(2)}"},
+        )
+        # A merged name keeps its row (so it is recognised next time) and
+        # points at the person it was merged into.
+        return claimant.merged_into or claimant
+
+    def merge_into(self, target: Claimant) -> int:
+        """Fold this claimant into `target`; returns how many claims moved."""
+        if target.pk == self.pk or target.merged_into_id:
+            raise ValueError("Merge into a claimant that has not itself been merged.")
+        with transaction.atomic():
+            moved = Claim.objects.filter(speaker=self).update(speaker=target)
+            Claimant.objects.filter(merged_into=self).update(merged_into=target)
+            self.merged_into = target
+            self.save(update_fields=["merged_into"])
+        return moved
+
+
 class ClaimQuerySet(models.QuerySet):
     def add(self, *, by: AbstractBaseUser, **fields: Any) -> Claim:
         """A new claim, submitted to the desk, with its first activity row."""
         with transaction.atomic():
-            claim = self.create(created_by=by, **fields)
+            claim = self.create(created_by=by, speaker=Claimant.for_name(fields.get("claimant", "")), **fields)
             claim.log(by, "created", note=claim.text)
         return claim
 
@@ -109,7 +162,10 @@ class Claim(models.Model):
         LOW = 3, "Low"
 
     text = models.TextField()
-    claimant = models.CharField(max_length=200, blank=True)
+    claimant = models.CharField(max_length=200, blank=True, help_text="Who said it, as the article names them.")
+    speaker = models.ForeignKey(
+        Claimant, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims", help_text="Normalized."
+    )
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     assignee = models.ForeignKey(
@@ -127,6 +183,9 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_note = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts transitions, so a form from before one is known to be stale."
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -169,9 +228,11 @@ class Claim(models.Model):
         *,
         by: AbstractBaseUser,
         expected_state: str | None,
+        expected_revision: int | None = None,
         params: workflow.Params | None = None,
     ) -> Claim:
-        """Take `action_name` as `by`, if the claim is still in `expected_state`.
+        """Take `action_name` as `by`, if the claim is still in `expected_state`
+        and has seen no transition since `expected_revision` (the page's view).
 
         Returns the claim as it now is; raises a `workflow.WorkflowError` (and
         changes nothing) when the action is unknown, not permitted, not ready,
@@ -182,8 +243,12 @@ class Claim(models.Model):
         params = params or workflow.Params()
         with transaction.atomic():
             claim = Claim.objects.select_related("assignee", "reviewer").select_for_update(of=("self",)).get(pk=self.pk)
-            if expected_state is not None and claim.state != expected_state:
-                raise workflow.StaleState(claim.moved_message(expected_state))
+            # The revision catches what the state cannot: a reassignment or a
+            # correction leaves the state as it was.
+            if (expected_state is not None and claim.state != expected_state) or (
+                expected_revision is not None and claim.revision != expected_revision
+            ):
+                raise workflow.StaleState(claim.moved_message(expected_state or claim.state))
             refusal = action.refusal(claim, by, params)
             if refusal:
                 raise refusal
@@ -192,17 +257,25 @@ class Claim(models.Model):
                 action.effect(claim, by, params)
             if action.target:
                 claim.state = action.target
+            claim.revision += 1
             claim.save()
             note = params.note or (f"To {workflow.display_name(params.person)}." if params.person else "")
             claim.log(by, action.name, note=note, from_state=from_state)
+            if action.event:
+                from claims.publishing import claim_review
+
+                WebhookDelivery.queue_for(claim, action.event, claim_review(claim))
         return claim
 
     def moved_message(self, expected_state: str) -> str:
         last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
         who = f" by {workflow.display_name(last.actor)}" if last else ""
+        if expected_state == self.state:
+            moved = f"it is still {self.get_state_display().lower()}, but {last.label.lower() if last else 'it moved'}"
+        else:
+            moved = f"it was {State(expected_state).label.lower()}, it is now {self.get_state_display().lower()}"
         return (
-            f"This claim changed{who} while you were looking: it was {State(expected_state).label.lower()}, "
-            f"it is now {self.get_state_display().lower()}. Nothing was changed; here is its current state."
+            f"This claim changed{who} while you were looking: {moved}. Nothing was changed; here is its current state."
         )
 
     def log(self, actor: AbstractBaseUser | None, action: str, *, note: str = "", from_state: str = "") -> Activity:
@@ -326,7 +399,7 @@ class Verdict(models.Model):
     """The conclusion on a claim. Published versions are never changed: a
     correction adds a new version with a dated note."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
     version = models.PositiveIntegerField(default=1)
     rating = models.ForeignKey(Rating, null=True, on_delete=models.PROTECT, related_name="verdicts")
     summary = models.CharField(max_length=300)
@@ -603,9 +676,10 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(models.Model):
-    """The append-only log of everything done to a claim."""
+    """The append-only log of everything done to a claim. A claim with a log
+    cannot be deleted (reject or retract it instead)."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="activities")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="activities")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30)
     from_state = models.CharField(max_length=20, blank=True)
@@ -664,3 +738,94 @@ ACTIVITY_LABELS = {
     "correct": "Corrected the verdict",
     "retract": "Retracted the verdict",
 }
+
+
+class Webhook(models.Model):
+    """A partner's URL that is told when a verdict is published, corrected or
+    retracted. Deliveries go through the same guarded fetcher as sources."""
+
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=64, default=partial(secrets.token_hex, 32), editable=False)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+    def sign(self, body: bytes) -> str:
+        return "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookDelivery(models.Model):
+    """One POST of one event to one webhook, with the exact bytes sent, so a
+    retry sends the same body and signature."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=20)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook_id}"
+
+    @classmethod
+    def queue_for(cls, claim: Claim, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
+        """A delivery per active webhook, each sent once the transaction commits."""
+        from claims.tasks import enqueue_delivery
+
+        body = json.dumps({"event": event, "claimReview": payload}, sort_keys=True)
+        deliveries = cls.objects.bulk_create(
+            cls(webhook=webhook, claim=claim, event=event, body=body) for webhook in Webhook.objects.filter(active=True)
+        )
+        for delivery in deliveries:
+            transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
+        return deliveries
+
+    def deliver(self) -> None:
+        """POST the body, signed; a transient failure is raised for the task to
+        retry, anything else is recorded."""
+        from claims import fetching
+
+        body = self.body.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Factcheck-Event": self.event,
+            "X-Factcheck-Delivery": str(self.pk),
+            "X-Factcheck-Signature": self.webhook.sign(body),
+        }
+        WebhookDelivery.objects.filter(pk=self.pk).update(attempts=models.F("attempts") + 1)
+        try:
+            response = fetching.fetch(self.webhook.url, method="POST", data=body, headers=headers)
+        except fetching.BlockedURL as error:
+            self.record(self.Status.FAILED, error=str(error))
+            return
+        except fetching.FetchError as error:
+            if error.transient:
+                self.record(self.Status.PENDING, http_status=error.status, error=str(error))
+                raise
+            self.record(self.Status.FAILED, http_status=error.status, error=str(error))
+            return
+        self.record(self.Status.DELIVERED, http_status=response.status)
+
+    def record(self, status: str, *, http_status: int | None = None, error: str = "") -> None:
+        delivered_at = timezone.now() if status == self.Status.DELIVERED else None
+        WebhookDelivery.objects.filter(pk=self.pk).update(
+            status=status, http_status=http_status, last_error=error, delivered_at=delivered_at
+        )

@@ -1,5 +1,36 @@
+"""The public site, at the root: verdicts, their feeds, the JSON and the sitemap."""
+
 from __future__ import annotations
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from claims import feeds, public_views
+from claims.public_views import conditional_on_public
+from claims.sitemaps import sitemaps
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verdicts/", public_views.verdict_list, name="verdicts"),
+    path("verdicts.json", public_views.verdicts_json, name="verdicts_json"),
+    # Before the verdict pattern; claim slugs end in a random tail, so none is "feed".
+    path("verdicts/feed/", feeds.rss, name="feed"),
+    path("verdicts/atom/", feeds.atom, name="atom"),
+    path("verdicts/<slug:slug>/", public_views.verdict_detail, name="verdict"),
+    path("verdicts/<slug:slug>/v/<int:version>/", public_views.verdict_version, name="verdict_version"),
+    # An index, so the verdicts' sitemap can grow past 50,000 pages (?p=2...).
+    path(
+        "sitemap.xml",
+        require_safe(conditional_on_public(sitemap_views.index)),
+        {"sitemaps": sitemaps, "sitemap_url_name": "public:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(conditional_on_public(sitemap_views.sitemap)),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
+]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims.fetching import FetchError
-from claims.models import Source
+from claims.models import Source, WebhookDelivery
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
@@ -29,6 +29,13 @@ def enqueue_fetch(source_id: int) -> None:
         fetch_source.delay(source_id)
     except Exception:
         log.warning("could not enqueue fetch of source %s; the sweeper will retry", source_id, exc_info=True)
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    try:
+        deliver_webhook.delay(delivery_id)
+    except Exception:
+        log.warning("could not enqueue webhook delivery %s; the sweeper will retry", delivery_id, exc_info=True)
 
 
 def backoff(retries: int) -> float:
@@ -73,3 +80,30 @@ def refresh_published_sources() -> int:
     before = timezone.now() - timedelta(days=settings.FETCH_REFRESH_DAYS)
     sources = Source.objects.cited_by_published().filter(fetched_at__lt=before)[:SWEEP_BATCH]
     return sum(source.refetch() for source in sources)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+def deliver_webhook(self, delivery_id: int) -> None:
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+        return
+    try:
+        delivery.deliver()
+    except (FetchError, SoftTimeLimitExceeded) as error:
+        if self.request.retries >= settings.FETCH_MAX_RETRIES:
+            delivery.record(
+                WebhookDelivery.Status.FAILED, error=f"{error} (gave up after {delivery.attempts + 1} attempts)"
+            )
+            return
+        raise self.retry(countdown=backoff(self.request.retries), exc=error) from error
+
+
+@shared_task(ignore_result=True)
+def sweep_deliveries() -> int:
+    """Re-enqueue webhook deliveries whose job was lost (the broker was down)."""
+    grace = timezone.now() - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
+    pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, created_at__lt=grace)
+    ids = list(pending.values_list("pk", flat=True)[:SWEEP_BATCH])
+    for delivery_id in ids:
+        enqueue_delivery(delivery_id)
+    return len(ids)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("sources/<int:pk>/snapshot/", views.source_snapshot, name="source_snapshot"),
     path("claims/<int:pk>/verdict/", views.claim_verdict, name="claim_verdict"),
     path("claims/<int:pk>/comment/", views.claim_comment, name="claim_comment"),
+    path("claimants/", views.claimant_list, name="claimants"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/new/", views.article_new, name="article_new"),
     path("articles/<int:pk>/", views.article_detail, name="article"),

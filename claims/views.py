@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from claims import workflow
 from claims.forms import (
     ArticleForm,
+    ClaimantMergeForm,
     ClaimForm,
     CommentForm,
     CorrectionForm,
@@ -31,7 +33,7 @@ from claims.forms import (
     TransitionForm,
     VerdictForm,
 )
-from claims.models import Article, Claim, Source
+from claims.models import Article, Claim, Claimant, Source
 
 PAGE_SIZE = 25
 MY_QUEUE_LIMIT = 50
@@ -125,6 +127,29 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @desk_member_required
+def claimant_list(request: HttpRequest) -> HttpResponse:
+    """Every claimant with their claims; editors merge two spellings of one
+    speaker (POST)."""
+    form = ClaimantMergeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refusal = workflow.editor_refusal(request.user)
+        if refusal:
+            raise PermissionDenied(refusal.message)
+        if form.is_valid():
+            moved = form.cleaned_data["merge"].merge_into(form.cleaned_data["into"])
+            messages.success(
+                request, f"Merged “{form.cleaned_data['merge']}” into “{form.cleaned_data['into']}” ({moved} claims)."
+            )
+            return redirect("desk:claimants")
+        status = 422
+    claimants = Claimant.objects.filter(merged_into=None).annotate(claim_count=Count("claims")).order_by("name")
+    page = Paginator(claimants, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "can_merge": workflow.editor_refusal(request.user) is None}
+    return render(request, "claims/claimant_list.html", context, status=status)
+
+
+@desk_member_required
 def claim_new(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -167,7 +192,7 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
 
 def _action_form(action: workflow.Action, claim: Claim) -> TransitionForm:
     form_class = CorrectionForm if action.name == "correct" else TransitionForm
-    initial: dict[str, Any] = {"state": claim.state}
+    initial: dict[str, Any] = {"state": claim.state, "revision": claim.revision}
     if action.name == "correct" and claim.current_verdict:
         verdict = claim.current_verdict
         initial.update(rating=verdict.rating, summary=verdict.summary, explanation=verdict.explanation)
@@ -217,7 +242,11 @@ def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         return _claim_page(request, claim, status=422, **{f"action_{action}": form})
     try:
         claim = claim.transition(
-            action, by=request.user, expected_state=form.cleaned_data["state"], params=form.params()
+            action,
+            by=request.user,
+            expected_state=form.cleaned_data["state"],
+            expected_revision=form.cleaned_data["revision"],
+            params=form.params(),
         )
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)

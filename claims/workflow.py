@@ -233,6 +233,7 @@ class Action:
     asks_note: bool = False
     asks_person: str = ""  # "" or the label of the person field
     danger: bool = False
+    event: str = ""  # what partners' webhooks are told, for actions readers see
 
     def refusal(self, claim: Claim, user: AbstractBaseUser, params: Params | None = None) -> WorkflowError | None:
         """Why `user` cannot take this action on `claim` now, or None."""
@@ -346,6 +347,7 @@ ACTIONS: dict[str, Action] = {
             checks=(has_note, has_new_verdict),
             effect=correct,
             asks_note=True,
+            event="corrected",
         ),
         Action(
             "retract",
@@ -357,6 +359,7 @@ ACTIONS: dict[str, Action] = {
             effect=retract,
             asks_note=True,
             danger=True,
+            event="retracted",
         ),
     )
 }
@@ -389,3 +392,8 @@ def research_refusal(claim: Claim, user: AbstractBaseUser) -> WorkflowError | No
 def comment_refusal(claim: Claim, user: AbstractBaseUser) -> WorkflowError | None:
     reason = desk_member(claim, user, Params())
     return NotPermitted(reason) if reason else None
+
+
+def editor_refusal(user: AbstractBaseUser) -> WorkflowError | None:
+    """Desk settings (claimant merges, the scale, webhooks) are for editors."""
+    return None if is_editor(user) else NotPermitted("Only an editor may do this.")

@@ -101,6 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so the worker processes some tests start share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-factcheck.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,9 +187,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"claims.tasks.fetch_source": {"queue": "fetch"}}
+# Everything that talks to other sites runs on its own queue.
+CELERY_TASK_ROUTES = {
+    "claims.tasks.fetch_source": {"queue": "fetch"},
+    "claims.tasks.deliver_webhook": {"queue": "fetch"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-sources": {"task": "claims.tasks.sweep_sources", "schedule": 60.0},
+    "sweep-deliveries": {"task": "claims.tasks.sweep_deliveries", "schedule": 300.0},
     "refresh-published-sources": {"task": "claims.tasks.refresh_published_sources", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -197,6 +204,10 @@ FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=10.0)
 FETCH_DEADLINE = env.float("FETCH_DEADLINE", default=30.0)
 FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+# Ports other than 80/443 that cited URLs may use, and networks of this
+# deployment to refuse besides the private and special ranges.
+FETCH_ALLOWED_PORTS = tuple(env.list("FETCH_ALLOWED_PORTS", cast=int, default=[]))
+FETCH_BLOCKED_NETWORKS = tuple(env.list("FETCH_BLOCKED_NETWORKS", default=[]))
 # Retries of transient failures (timeouts, 429, 5xx): exponential backoff with jitter.
 FETCH_MAX_RETRIES = env.int("FETCH_MAX_RETRIES", default=5)
 FETCH_RETRY_BACKOFF = env.float("FETCH_RETRY_BACKOFF", default=10.0)

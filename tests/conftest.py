@@ -61,6 +61,12 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    # Personas are made per test; the production hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def desk_defaults(db: None) -> None:
     """The groups and rating scale the migrations create; a transactional

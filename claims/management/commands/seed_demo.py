@@ -19,7 +19,7 @@ USERS = [
     # username, first name, last name, group (None: superuser)
     ("checker", "Ayesha", "Khan", workflow.CHECKERS_GROUP),
     ("checker2", "Tom", "Baker", workflow.CHECKERS_GROUP),
-    ("editor", "Maria", "Lopez", workflow.EDITORS_GROUP),
+    ("editor", "Maria", "Lopez", workflow.EDITORS_GROUP),  # staff: manages the scale and webhooks in the admin
     ("admin", "Admin", "", None),
 ]
 CLAIMANT = "Lt Gen Asim Bajwa"
@@ -28,6 +28,8 @@ DEMO_NOTE = "Demo data: this verdict shows how the workflow looks; it is not a r
 
 class Command(BaseCommand):
     help = "Create demo users (password: factcheck-demo) and demo claims from the sample article. Idempotent."
+    # Claims in every state: published (and corrected), retracted, in review,
+    # researching, assigned, submitted and rejected.
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = self.make_users()
@@ -81,13 +83,9 @@ class Command(BaseCommand):
         def act(c: Claim, action: str, by: Any, **params: Any) -> Claim:
             return c.transition(action, by=by, expected_state=None, params=workflow.Params(**params))
 
-        def research(c: Claim, by: Any, rating: str, summary: str) -> None:
+        def research(c: Claim, by: Any, rating: str, summary: str, *, source: str, quote: str) -> None:
             c.add_evidence(
-                by=by,
-                offline_source="Army spokesman's press conference (recording)",
-                quote="Pakistani authorities have so far arrested 309 people associated with Islamic State",
-                note="The figure as stated at the press conference.",
-                stance=Evidence.Stance.CONTEXT,
+                by=by, offline_source=source, quote=quote, note="Demo evidence.", stance=Evidence.Stance.CONTEXT
             )
             c.save_draft_verdict(
                 by=by, rating=Rating.objects.get(label=rating), summary=summary, explanation=DEMO_NOTE, based_on=None
@@ -99,16 +97,60 @@ class Command(BaseCommand):
         )
         act(arrests, "take", checker)
         act(arrests, "start", checker)
-        research(arrests, checker, "Unproven", "The army gave no list or court records for the 309 arrests.")
+        research(
+            arrests,
+            checker,
+            "Unproven",
+            "The army gave no list or court records for the 309 arrests.",
+            source="Army spokesman's press conference (recording)",
+            quote="Pakistani authorities have so far arrested 309 people associated with Islamic State",
+        )
         act(arrests, "submit", checker)
         act(arrests, "approve", checker2)
         act(arrests, "publish", editor)
+        act(
+            arrests,
+            "correct",
+            editor,
+            note="The first version said the army gave no figures at all; it gave a total but no records.",
+            verdict={
+                "rating": Rating.objects.get(label="Unproven"),
+                "summary": "The army gave a total of 309 arrests but no list, charges or court records to check it.",
+                "explanation": DEMO_NOTE,
+            },
+        )
+
+        # Published, then retracted.
+        quetta = claim(
+            "A suicide bombing at a hospital in Quetta killed more than 70 people.", claimant="The article (reporting)"
+        )
+        act(quetta, "take", checker2)
+        act(quetta, "start", checker2)
+        research(
+            quetta,
+            checker2,
+            "True",
+            "Casualty figures reported at the time put the toll above 70.",
+            source="Hospital and provincial government statements at the time",
+            quote="killed more than 70 people",
+        )
+        act(quetta, "submit", checker2)
+        act(quetta, "approve", checker)
+        act(quetta, "publish", editor)
+        act(quetta, "retract", editor, note="Demo: retracted to show how a retraction notice looks to readers.")
 
         # In review, waiting for checker2.
         foreigners = claim("About 25 of those captured were foreigners, including Afghans and some Syrians.")
         act(foreigners, "take", checker)
         act(foreigners, "start", checker)
-        research(foreigners, checker, "Unproven", "No independent record of the nationalities of those arrested.")
+        research(
+            foreigners,
+            checker,
+            "Unproven",
+            "No independent record of the nationalities of those arrested.",
+            source="Army spokesman's press conference (recording)",
+            quote="about 25 were foreigners including Afghans and some Syrians",
+        )
         act(foreigners, "submit", checker, person=checker2)
 
         # Researching.

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from claims.forms import WebhookForm
+from claims.models import (
+    Activity,
+    Article,
+    Claim,
+    Claimant,
+    Evidence,
+    Rating,
+    Source,
+    Verdict,
+    Webhook,
+    WebhookDelivery,
+)
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("label", "order", "value", "colour", "retired")
+    list_editable = ("order", "value", "colour", "retired")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Verdicts keep their rating for ever: retire a rating instead.
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "outlet", "published_on", "created_at")
+    search_fields = ("title", "outlet", "url")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ("text", "claimant", "state", "assignee", "priority", "due_on")
+    list_filter = ("state", "priority")
+    search_fields = ("text", "claimant", "slug")
+    raw_id_fields = ("article", "assignee", "reviewer", "created_by")
+    # The workflow changes state, with its checks and its log; not a form.
+    readonly_fields = ("state", "published_at", "retracted_at", "retraction_note")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A claim's log is kept for ever: reject or retract it instead.
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("url", "status", "http_status", "fetched_at", "attempts")
+    list_filter = ("status",)
+    search_fields = ("url", "title")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("claim", "source", "stance", "quote_check", "created_at")
+    raw_id_fields = ("claim", "source", "added_by")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "version", "rating", "published_at")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "actor", "action", "from_state", "to_state", "created_at")
+    list_filter = ("action",)
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(admin.ModelAdmin):
+    list_display = ("name", "merged_into", "created_at")
+    search_fields = ("name", "key")
+    readonly_fields = ("key", "merged_into")
+
+
+class DeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ("event", "claim", "status", "http_status", "attempts", "last_error", "created_at", "delivered_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("-created_at",)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ("url", "description", "active", "created_at")
+    readonly_fields = ("secret",)
+    inlines = (DeliveryInline,)
+
+    def save_model(self, request: HttpRequest, obj: Webhook, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,266 @@
+"""What readers see: the list of verdicts, a verdict's page and its earlier
+versions, and the ClaimReview JSON for partners. No login; nothing here
+changes anything. Every page answers conditional GETs with 304."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import condition, require_safe
+
+from claims import publishing
+from claims.models import Claim, Verdict
+from claims.publishing import Freshness, Scale
+from claims.workflow import State
+
+LIST_PAGE_SIZE = 20
+JSON_PAGE_SIZE = 50
+
+
+# --- Freshness, computed once per request: condition() asks for the ETag and
+# the Last-Modified separately.
+
+
+def _scale(request: HttpRequest) -> Scale:
+    if not hasattr(request, "_public_scale"):
+        request._public_scale = publishing.load_scale()
+    return request._public_scale
+
+
+def _public_freshness(request: HttpRequest) -> Freshness:
+    if not hasattr(request, "_public_freshness"):
+        request._public_freshness = publishing.public_freshness(_scale(request))
+    return request._public_freshness
+
+
+def _claim_freshness(request: HttpRequest, slug: str) -> Freshness:
+    if not hasattr(request, "_claim_freshness"):
+        request._claim_freshness = publishing.claim_freshness(slug, _scale(request))
+    return request._claim_freshness
+
+
+def public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+    return _public_freshness(request).etag
+
+
+def public_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
+    return _public_freshness(request).last_modified
+
+
+def claim_etag(request: HttpRequest, slug: str, **kwargs: Any) -> str | None:
+    return _claim_freshness(request, slug).etag
+
+
+def claim_last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> datetime | None:
+    return _claim_freshness(request, slug).last_modified
+
+
+# Every page of the public site changes with the set of public claims or the scale.
+conditional_on_public = condition(etag_func=public_etag, last_modified_func=public_last_modified)
+conditional_on_claim = condition(etag_func=claim_etag, last_modified_func=claim_last_modified)
+
+
+# --- Helpers.
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context.setdefault("organization_name", settings.ORGANIZATION_NAME)
+    context.setdefault("organization_url", settings.ORGANIZATION_URL)
+    return render(request, template, context)
+
+
+def _positive_int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _parse_moment(value: str) -> datetime | None:
+    """An ISO 8601 date or datetime; naive ones are UTC. An unescaped "+" in a
+    query string arrives as a space, so "…T10:00:00 02:00" is read as "+02:00"."""
+    value = value.strip()
+    for candidate in (value, value.replace(" ", "+")):
+        try:
+            moment = parse_datetime(candidate)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    return None
+
+
+# --- Pages.
+
+
+@require_safe
+@conditional_on_public
+def verdict_list(request: HttpRequest) -> HttpResponse:
+    scale = _scale(request)
+    q = request.GET.get("q", "").strip()
+    rating_id = _positive_int(request.GET.get("rating"))
+    claims = publishing.current_claims().search(q)
+    if rating_id:
+        claims = publishing.rated(claims, rating_id)
+    claims = publishing.with_verdicts(claims).order_by("-published_at", "-pk")
+    page = Paginator(claims, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for claim in page:
+        verdict = publishing.latest_verdict(claim)
+        rows.append((claim, verdict, publishing.safe_colour(verdict.rating.colour if verdict.rating else "")))
+    query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
+    return _render(
+        request,
+        "public/verdict_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "rating_id": rating_id,
+            "ratings": scale.steps(),
+            "query": query,
+            "canonical": publishing.absolute_url(request.path),
+        },
+    )
+
+
+def _public_claim(slug: str) -> Claim:
+    return get_object_or_404(publishing.with_verdicts(publishing.public_claims()), slug=slug)
+
+
+@require_safe
+@conditional_on_claim
+def verdict_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = _public_claim(slug)
+    return _render_verdict(request, claim, publishing.versions_of(claim)[0], permalink=False)
+
+
+@require_safe
+@conditional_on_claim
+def verdict_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    claim = _public_claim(slug)
+    verdict = next((v for v in publishing.versions_of(claim) if v.version == version), None)
+    if verdict is None:
+        raise Http404("No such version.")
+    return _render_verdict(request, claim, verdict, permalink=True)
+
+
+def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, permalink: bool) -> HttpResponse:
+    """The verdict page, or with `permalink` the page of one version, which
+    shows that version for good and leaves indexing to the verdict page."""
+    scale = _scale(request)
+    versions = publishing.versions_of(claim)
+    is_current = verdict.pk == versions[0].pk
+    retracted = claim.state == State.RETRACTED
+    position = scale.position(verdict.rating) if verdict.rating else None
+    steps = [(r, publishing.safe_colour(r.colour)) for r in scale.steps(verdict.rating)]
+    evidence = [
+        (item, publishing.safe_url(item.source.final_url or item.source.url) if item.source_id else "")
+        for item in publishing.public_evidence(claim)
+    ]
+    article = claim.article
+    # A version's permalink shows the same as the verdict page while it is current.
+    page_path = publishing.verdict_path(claim) if is_current else publishing.version_path(claim, verdict.version)
+    return _render(
+        request,
+        "public/verdict_detail.html",
+        {
+            "claim": claim,
+            "verdict": verdict,
+            "is_current": is_current,
+            "permalink": permalink,
+            "current": versions[0],
+            "history": list(reversed(versions)),
+            "retracted": retracted,
+            "rating_colour": publishing.safe_colour(verdict.rating.colour) if verdict.rating else "#777777",
+            "position": position,
+            "steps": steps,
+            "evidence": evidence,
+            "article": article,
+            "article_url": publishing.safe_url(article.url) if article else "",
+            "first_published": publishing.first_published(claim),
+            "canonical": publishing.absolute_url(page_path),
+            # Search engines get one ClaimReview per claim: the current verdict's,
+            # and none once it is retracted.
+            "json_ld": publishing.json_ld(publishing.claim_review(claim, verdict, scale=scale))
+            if not permalink and not retracted
+            else "",
+        },
+    )
+
+
+# --- JSON for partners.
+
+
+def _json_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_safe
+@conditional_on_public
+def verdicts_json(request: HttpRequest) -> JsonResponse:
+    """ClaimReview objects of published verdicts, most recently changed first.
+
+    `modified_since` (ISO 8601) keeps claims changed since then, retracted ones
+    included, as entries of `retracted` so a partner can take them down.
+    `rating` (a rating id) keeps claims whose current verdict has it."""
+    claims = publishing.public_claims()
+    since = request.GET.get("modified_since", "")
+    if since:
+        moment = _parse_moment(since)
+        if moment is None:
+            return _json_error("modified_since must be an ISO 8601 date-time, like 2025-01-31T09:00:00Z.")
+        claims = claims.filter(updated_at__gte=moment)
+    if "rating" in request.GET:
+        rating_id = _positive_int(request.GET["rating"])
+        if rating_id is None:
+            return _json_error("rating must be a rating id.")
+        claims = publishing.rated(claims, rating_id)
+    claims = publishing.with_verdicts(claims).order_by("-updated_at", "-pk")
+    paginator = Paginator(claims, JSON_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return _json_error("page must be a number.")
+    except EmptyPage:
+        return _json_error("There is no such page.", status=404)
+
+    scale = _scale(request)
+    results, retracted = [], []
+    for claim in page:
+        if claim.state == State.RETRACTED:
+            retracted.append(
+                {
+                    "url": publishing.absolute_url(publishing.verdict_path(claim)),
+                    "dateRetracted": claim.retracted_at.isoformat(timespec="seconds") if claim.retracted_at else None,
+                }
+            )
+        else:
+            results.append(publishing.claim_review(claim, scale=scale))
+
+    def page_url(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return publishing.absolute_url(f"{request.path}?{params.urlencode()}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": results,
+            "retracted": retracted,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,44 @@
+"""The sitemap of verdict pages, for search engines. Retracted verdicts stay in
+it: their pages stay up with the notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+
+from claims import publishing
+
+if TYPE_CHECKING:
+    from claims.models import Claim, ClaimQuerySet
+
+
+class VerdictSitemap(Sitemap):
+    def items(self) -> ClaimQuerySet:
+        # By pk, so an entry keeps its page of the sitemap as new verdicts appear.
+        return publishing.public_claims().only("slug", "updated_at").order_by("pk")
+
+    def location(self, claim: Claim) -> str:
+        return publishing.verdict_path(claim)
+
+    def lastmod(self, claim: Claim) -> datetime:
+        return claim.updated_at
+
+    # Entries carry the public address from settings, like the canonical links
+    # and ClaimReview urls, not whatever host the request came in on.
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site: Any = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_latest_lastmod(self) -> datetime | None:
+        # The base class loads every item to find the newest; one aggregate does.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+sitemaps = {"verdicts": VerdictSitemap}

@@ -1,0 +1,254 @@
+"""Cited sources fetched by a real Celery worker on the configured broker, from
+pages a local server serves: every path a source can take, as a user sees it."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from claims.models import Activity, Claim, Evidence, Source
+from claims.tasks import sweep_sources
+from tests.pages import Page, PageHandler, article_html, article_paragraphs, make_pdf, redirect, serving
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settle(source_id: int, seconds: float = 30) -> Source:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        source = Source.objects.get(pk=source_id)
+        if source.is_settled:
+            return source
+        time.sleep(0.05)
+    raise AssertionError(f"source {source_id} still {source.status} after {seconds} s")
+
+
+def fail_then_serve(failures: int, page: Page) -> Callable[[PageHandler], None]:
+    """Answer 500 `failures` times, then the page."""
+    seen = {"count": 0}
+
+    def send(handler: PageHandler) -> None:
+        seen["count"] += 1
+        if seen["count"] <= failures:
+            handler.send_page(Page(b"overloaded", status=500, content_type="text/plain"))
+        else:
+            handler.send_page(page)
+
+    return send
+
+
+@pytest.fixture
+def site(settings: Any) -> Iterator[Any]:
+    settings.FETCH_RETRY_BACKOFF = 0.01
+    settings.FETCH_MAX_BYTES = 200_000
+    with serving(settings) as server:
+        pdf = make_pdf([["Pakistan army report", "309 people arrested", "516 soldiers killed"]], title="Army report")
+        server.routes.update(
+            {
+                "/article": Page(article_html()),
+                "/copy": Page(article_html()),
+                "/report.pdf": Page(pdf, content_type="application/pdf"),
+                "/hop1": redirect("/hop2"),
+                "/hop2": redirect("/hop3"),
+                "/hop3": redirect("/article"),
+                "/gone": Page(b"not here", status=404, content_type="text/plain"),
+                "/flaky": fail_then_serve(2, Page(article_html())),
+                "/metadata": redirect("http://169.254.169.254/latest/meta-data/"),
+                "/huge": Page(b"<p>" + b"x" * 300_000 + b"</p>"),
+                "/logo.png": Page(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, content_type="image/png"),
+            }
+        )
+        yield server
+
+
+@pytest.fixture
+def researching(make_claim: Any) -> Claim:
+    return make_claim(state="researching")
+
+
+def cite(claim: Claim, by: Any, url: str, quote: str = "") -> Evidence:
+    return claim.add_evidence(by=by, url=url, quote=quote, stance=Evidence.Stance.CONTEXT)
+
+
+def test_an_article_is_fetched_extracted_snapshotted_and_its_quotes_checked(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any
+) -> None:
+    url = site.url("/article")
+    sentence = article_paragraphs()[0]
+    found = cite(researching, checker, url, quote=sentence.upper())
+    close = cite(researching, checker, url, quote=sentence.replace("Thursday", "Friday"))
+    missing = cite(researching, checker, url, quote="The army said nothing about arrests at all.")
+
+    source = settle(found.source_id)
+
+    assert source.status == Source.Status.FETCHED
+    assert source.http_status == 200
+    assert source.final_url == url
+    assert source.title
+    assert sentence in source.text
+    assert "Subscribe to our newsletter" not in source.text
+    with source.snapshot.open("rb") as stored:
+        assert gzip.decompress(stored.read()) == article_html()
+    assert len(source.sha256) == 64
+    marks = {e.pk: e.quote_check for e in Evidence.objects.all()}
+    assert marks == {found.pk: "found", close.pk: "close", missing.pk: "not_found"}
+    assert Activity.objects.filter(claim=researching, action="source_fetched").exists()
+
+
+def test_the_same_bytes_fetched_from_two_addresses_are_stored_once(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any
+) -> None:
+    first = settle(cite(researching, checker, site.url("/article")).source_id)
+    second = settle(cite(researching, checker, site.url("/copy")).source_id)
+    assert first.pk != second.pk
+    assert first.snapshot.name == second.snapshot.name
+
+
+def test_a_pdf_gives_its_title_and_text(celery_worker: Any, site: Any, researching: Claim, checker: Any) -> None:
+    source = settle(cite(researching, checker, site.url("/report.pdf"), quote="516 soldiers killed").source_id)
+    assert source.status == Source.Status.FETCHED
+    assert source.content_type == "application/pdf"
+    assert source.title == "Army report"
+    assert "309 people arrested" in source.text
+    assert Evidence.objects.get().quote_check == "found"
+
+
+def test_a_redirect_chain_is_followed_and_recorded(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any
+) -> None:
+    source = settle(cite(researching, checker, site.url("/hop1")).source_id)
+    assert source.status == Source.Status.FETCHED
+    assert source.final_url == site.url("/article")
+    assert source.redirects == [site.url("/hop1"), site.url("/hop2"), site.url("/hop3")]
+
+
+def test_a_transient_failure_is_retried_until_the_page_answers(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any
+) -> None:
+    source = settle(cite(researching, checker, site.url("/flaky")).source_id)
+    assert source.status == Source.Status.FETCHED
+    assert source.attempts == 3
+    assert site.paths().count("/flaky") == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/gone", Source.Status.FAILED, "404"),
+        ("/metadata", Source.Status.BLOCKED, "169.254.169.254"),
+        ("/huge", Source.Status.FAILED, "large"),
+        ("/logo.png", Source.Status.FAILED, "image/png"),
+    ],
+)
+def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any, path: str, status: str, message: str
+) -> None:
+    source = settle(cite(researching, checker, site.url(path)).source_id)
+    assert source.status == status
+    assert message in source.last_error
+    assert source.attempts == 1
+    assert site.paths().count(path) == 1
+    assert Activity.objects.filter(claim=researching, action="source_failed").exists()
+
+
+def test_a_failed_source_can_be_fetched_again_from_the_claim_page(
+    celery_worker: Any, site: Any, researching: Claim, checker: Any, client_for: Any
+) -> None:
+    evidence = cite(researching, checker, site.url("/gone"))
+    assert settle(evidence.source_id).status == Source.Status.FAILED
+    site.routes["/gone"] = Page(article_html())
+
+    response = client_for(checker).post(
+        f"/desk/claims/{researching.pk}/evidence/{evidence.pk}/refetch/", HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert b"Pending" in response.content
+    assert settle(evidence.source_id).status == Source.Status.FETCHED
+
+
+def test_the_claim_page_polls_a_source_until_its_fetch_is_over(
+    site: Any, researching: Claim, checker: Any, client_for: Any
+) -> None:
+    # No worker: the source stays pending, so the evidence item keeps polling.
+    evidence = cite(researching, checker, site.url("/article"))
+    client = client_for(checker)
+    url = f"/desk/claims/{researching.pk}/evidence/{evidence.pk}/"
+
+    pending = client.get(url, HTTP_HX_REQUEST="true")
+    assert pending.status_code == 200
+    assert b'hx-trigger="every 2s"' in pending.content
+
+    Source.objects.filter(pk=evidence.source_id).update(status=Source.Status.FETCHING)
+    source = Source.objects.get(pk=evidence.source_id)
+    source.fetch_now()
+    done = client.get(url, HTTP_HX_REQUEST="true")
+    assert done.status_code == 286  # htmx: stop polling
+    assert b"every 2s" not in done.content
+    assert b"Fetched" in done.content
+    assert client.get(url).status_code == 302  # without htmx: back to the claim page
+
+
+def worker_process(port: int) -> subprocess.Popen:
+    """A separate worker process on the test database, so the test can kill it."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        database = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    else:
+        database = f"sqlite:///{settings_dict['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "FETCH_ALLOW_LOOPBACK": "True",
+        "FETCH_ALLOWED_PORTS": str(port),
+        "FETCH_STUCK_AFTER": "1",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "fetch", "--pool", "threads"]
+    command += ["--concurrency", "2", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, researching: Claim, checker: Any) -> None:
+    settings.FETCH_STUCK_AFTER = 1
+    first_request = threading.Event()
+
+    def hang_once(handler: PageHandler) -> None:
+        if not first_request.is_set():
+            first_request.set()
+            handler.stopping(60)  # hold the connection until the worker is killed
+            return
+        handler.send_page(Page(article_html()))
+
+    with serving(settings, {"/slow": hang_once}) as server:
+        doomed = worker_process(server.port)
+        try:
+            evidence = cite(researching, checker, server.url("/slow"))
+            assert first_request.wait(60), "the worker never started the fetch"
+            os.killpg(doomed.pid, signal.SIGKILL)
+        finally:
+            doomed.wait(30)
+        assert Source.objects.get(pk=evidence.source_id).status == Source.Status.FETCHING
+
+        rescuer = worker_process(server.port)
+        try:
+            time.sleep(1.5)  # older than FETCH_STUCK_AFTER
+            assert sweep_sources() == 1
+            source = settle(evidence.source_id, seconds=60)
+        finally:
+            rescuer.terminate()
+            rescuer.wait(30)
+
+    assert source.status == Source.Status.FETCHED
+    assert source.attempts == 2

@@ -34,6 +34,7 @@ from claims.forms import (
     VerdictForm,
 )
 from claims.models import Article, Claim, Claimant, Source
+from claims.publishing_check import check_before_publishing
 
 PAGE_SIZE = 25
 MY_QUEUE_LIMIT = 50
@@ -186,6 +187,9 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
         "comment_form": forms.get("comment_form") or CommentForm(),
+        "publishing_check": check_before_publishing(claim)
+        if any(item["action"].name == "publish" for item in actions)
+        else None,
     }
     return render(request, _fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
 

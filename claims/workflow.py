@@ -328,6 +328,7 @@ ACTIONS: dict[str, Action] = {
             editor,
             guards=(has_draft_verdict,),
             effect=publish,
+            event="published",
         ),
         Action(
             "send_back",

@@ -1,0 +1,48 @@
+"""What an editor sees before pressing Publish: the ClaimReview the verdict
+will emit, and where it falls short of what search engines and readers need."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from claims.models import Claim, Source
+from claims.publishing import claim_review
+
+# Google's fact-check markup guidance: claimReviewed shows at most 75 characters.
+CLAIM_REVIEWED_LIMIT = 75
+
+
+@dataclass(frozen=True)
+class PublishingCheck:
+    claim_review: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pretty(self) -> str:
+        return json.dumps(self.claim_review, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def check_before_publishing(claim: Claim) -> PublishingCheck:
+    verdict = claim.current_verdict
+    warnings = []
+    if not claim.claimant.strip():
+        warnings.append("No claimant: the ClaimReview will not say who made the claim.")
+    if claim.article is None or not claim.article.url:
+        warnings.append(
+            "No appearance: give the claim's article a URL so search engines can link to where it was said."
+        )
+    if len(claim.text) > CLAIM_REVIEWED_LIMIT:
+        warnings.append(
+            f"The claim is {len(claim.text)} characters; search results show at most {CLAIM_REVIEWED_LIMIT} "
+            "of claimReviewed."
+        )
+    if verdict is None or verdict.rating is None or not verdict.rating.label.strip():
+        warnings.append("The verdict's rating has no label: readers and search engines would see no conclusion.")
+    if not claim.evidence.filter(source__status=Source.Status.FETCHED).exists():
+        warnings.append("No evidence comes from a fetched source: readers will have no stored copy to check.")
+    review = claim_review(claim, verdict) if verdict is not None else {}
+    return PublishingCheck(claim_review=review, warnings=warnings)

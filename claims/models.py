@@ -93,7 +93,8 @@ class Claimant(models.Model):
         if target.pk == self.pk or target.merged_into_id:
             raise ValueError("Merge into a claimant that has not itself been merged.")
         with transaction.atomic():
-            moved = Claim.objects.filter(speaker=self).update(speaker=target)
+            # Touching updated_at moves the public pages' Last-Modified too.
+            moved = Claim.objects.filter(speaker=self).update(speaker=target, updated_at=timezone.now())
             Claimant.objects.filter(merged_into=self).update(merged_into=target)
             self.merged_into = target
             self.save(update_fields=["merged_into"])
@@ -195,6 +196,11 @@ class Claim(models.Model):
             models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
             models.Index(fields=["reviewer", "state"], name="claim_reviewer_state"),
             models.Index(fields=["claimant"], name="claim_claimant"),
+            # Public pages: the list and claimant pages by publication, and the
+            # freshness checks and partner JSON by last change.
+            models.Index(fields=["speaker", "state", "-published_at"], name="claim_speaker_published"),
+            models.Index(fields=["state", "-published_at"], name="claim_public_list"),
+            models.Index(fields=["state", "-updated_at"], name="claim_state_updated"),
         ]
 
     def __str__(self) -> str:
@@ -447,6 +453,11 @@ class SourceQuerySet(models.QuerySet):
             status=Source.Status.FETCHING, updated_at__lt=now - timedelta(seconds=settings.FETCH_STUCK_AFTER)
         )
 
+    def awaiting_extraction(self, now: datetime) -> SourceQuerySet:
+        """Fetched, but the extraction job was lost."""
+        grace = now - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
+        return self.filter(status=Source.Status.FETCHED, extracted_at=None, updated_at__lt=grace)
+
     def cited_by_published(self) -> SourceQuerySet:
         return self.filter(evidence__claim__state=State.PUBLISHED).distinct()
 
@@ -468,6 +479,7 @@ class Source(models.Model):
     final_url = models.CharField(max_length=2000, blank=True)
     redirects = models.JSONField(default=list, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    charset = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=500, blank=True)
     site_name = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
@@ -476,6 +488,7 @@ class Source(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     snapshot = models.FileField(upload_to="snapshots/", max_length=200, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -495,6 +508,10 @@ class Source(models.Model):
 
     @property
     def is_settled(self) -> bool:
+        """Nothing more will happen without someone asking: failed, blocked, or
+        fetched and extracted."""
+        if self.status == self.Status.FETCHED:
+            return self.extracted_at is not None
         return self.status not in (self.Status.PENDING, self.Status.FETCHING)
 
     @classmethod
@@ -534,10 +551,11 @@ class Source(models.Model):
         return taken == 1
 
     def fetch_now(self) -> None:
-        """Fetch, extract, snapshot and record; the caller holds the job (see
+        """Fetch and store the bytes; the caller holds the job (see
         `claim_for_fetch`). A transient failure is raised for the task to retry;
-        anything else is recorded on the row."""
-        from claims import extraction, fetching
+        anything else is recorded on the row. Extraction is queued apart: it is
+        CPU work, and would starve the fetch threads of the interpreter."""
+        from claims import fetching
 
         try:
             fetched = fetching.fetch(self.url)
@@ -549,11 +567,10 @@ class Source(models.Model):
                 raise
             self.record_failure(self.Status.FAILED, str(error), http_status=error.status)
             return
-        extracted = extraction.extract(fetched.body, fetched.content_type, fetched.final_url, fetched.charset)
-        self.record_fetched(fetched, extracted)
+        self.record_fetched(fetched)
 
-    def record_fetched(self, fetched: Any, extracted: Any) -> None:
-        from claims.quotes import check_quote
+    def record_fetched(self, fetched: Any) -> None:
+        from claims.tasks import enqueue_extract
 
         sha256 = hashlib.sha256(fetched.body).hexdigest()
         changed = bool(self.sha256 and self.sha256 != sha256)
@@ -564,16 +581,37 @@ class Source(models.Model):
                 final_url=fetched.final_url[:2000],
                 redirects=fetched.redirects,
                 content_type=fetched.content_type[:100],
+                charset=(fetched.charset or "")[:40],
+                sha256=sha256,
+                snapshot=store_snapshot(fetched.body, sha256),
+                fetched_at=timezone.now(),
+                extracted_at=None,
+                last_error="",
+                changed_at=timezone.now() if changed else self.changed_at,
+            )
+            note = f"{self.url}: fetched (HTTP {fetched.status})"
+            if changed:
+                note += "; the content changed since the last fetch"
+            self._log_on_citing_claims("source_changed" if changed else "source_fetched", note)
+            transaction.on_commit(partial(enqueue_extract, self.pk), robust=True)
+
+    def extract_now(self) -> None:
+        """Title, metadata and main text from the stored snapshot, and every
+        citing quote checked against that text."""
+        from claims import extraction
+        from claims.quotes import check_quote
+
+        with self.snapshot.open("rb") as stored:
+            body = gzip.decompress(stored.read())
+        extracted = extraction.extract(body, self.content_type, self.final_url or self.url, self.charset or None)
+        with transaction.atomic():
+            self._update(
                 title=extracted.title[:500],
                 site_name=extracted.site_name[:200],
                 author=extracted.author[:200],
                 published_on=extracted.published_on,
                 text=extracted.text,
-                sha256=sha256,
-                snapshot=store_snapshot(fetched.body, sha256),
-                fetched_at=timezone.now(),
-                last_error="",
-                changed_at=timezone.now() if changed else self.changed_at,
+                extracted_at=timezone.now(),
             )
             evidence = list(self.evidence.all())
             for item in evidence:
@@ -581,10 +619,6 @@ class Source(models.Model):
                     check_quote(item.quote, self.text) if item.quote.strip() else Evidence.QuoteCheck.NOT_CHECKABLE
                 )
             Evidence.objects.bulk_update(evidence, ["quote_check"])
-            note = f"{self.title or self.url}: fetched (HTTP {fetched.status})"
-            if changed:
-                note += "; the content changed since the last fetch"
-            self._log_on_citing_claims("source_changed" if changed else "source_fetched", note)
 
     def record_failure(self, status: str, message: str, http_status: int | None = None) -> None:
         was_fetched = bool(self.fetched_at)

@@ -1,4 +1,5 @@
-"""The public site, at the root: verdicts, their feeds, the JSON and the sitemap."""
+"""The public site, at the root: verdicts, their feeds and bundles, claimants,
+stored copies of cited sources, the JSON and the sitemap."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("verdicts/atom/", feeds.atom, name="atom"),
     path("verdicts/<slug:slug>/", public_views.verdict_detail, name="verdict"),
     path("verdicts/<slug:slug>/v/<int:version>/", public_views.verdict_version, name="verdict_version"),
+    path("verdicts/<slug:slug>/bundle.zip", public_views.verdict_bundle, name="bundle"),
+    path("claimants/<slug:slug>/", public_views.claimant_detail, name="claimant"),
+    path("sources/<int:pk>/snapshot/", public_views.source_snapshot, name="snapshot"),
     # An index, so the verdicts' sitemap can grow past 50,000 pages (?p=2...).
     path(
         "sitemap.xml",

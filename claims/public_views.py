@@ -1,28 +1,46 @@
 """What readers see: the list of verdicts, a verdict's page and its earlier
-versions, and the ClaimReview JSON for partners. No login; nothing here
+versions, a claimant's record, a verdict's evidence bundle, stored copies of
+cited sources, and the ClaimReview JSON for partners. No login; nothing here
 changes anything. Every page answers conditional GETs with 304."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import condition, require_safe
 
-from claims import publishing
-from claims.models import Claim, Verdict
+from claims import bundle, publishing
+from claims.models import Claim, Claimant, Verdict
 from claims.publishing import Freshness, Scale
 from claims.workflow import State
 
 LIST_PAGE_SIZE = 20
+CLAIMANT_PAGE_SIZE = 20
 JSON_PAGE_SIZE = 50
+# A bundle stays in memory up to this size, then moves to a temporary file: a
+# verdict citing large PDFs must not hold a worker's memory twice over.
+BUNDLE_SPOOL_BYTES = 8 * 1024 * 1024
+# A stored copy is someone else's page: whatever it holds must not run as ours.
+SNAPSHOT_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'", "X-Content-Type-Options": "nosniff"}
 
 
 # --- Freshness, computed once per request: condition() asks for the ETag and
@@ -47,6 +65,12 @@ def _claim_freshness(request: HttpRequest, slug: str) -> Freshness:
     return request._claim_freshness
 
 
+def _claimant_freshness(request: HttpRequest, slug: str) -> Freshness:
+    if not hasattr(request, "_claimant_freshness"):
+        request._claimant_freshness = publishing.claimant_freshness(slug, _scale(request))
+    return request._claimant_freshness
+
+
 def public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
     return _public_freshness(request).etag
 
@@ -63,9 +87,18 @@ def claim_last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> datet
     return _claim_freshness(request, slug).last_modified
 
 
+def claimant_etag(request: HttpRequest, slug: str) -> str | None:
+    return _claimant_freshness(request, slug).etag
+
+
+def claimant_last_modified(request: HttpRequest, slug: str) -> datetime | None:
+    return _claimant_freshness(request, slug).last_modified
+
+
 # Every page of the public site changes with the set of public claims or the scale.
 conditional_on_public = condition(etag_func=public_etag, last_modified_func=public_last_modified)
 conditional_on_claim = condition(etag_func=claim_etag, last_modified_func=claim_last_modified)
+conditional_on_claimant = condition(etag_func=claimant_etag, last_modified_func=claimant_last_modified)
 
 
 # --- Helpers.
@@ -75,6 +108,15 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     context.setdefault("organization_name", settings.ORGANIZATION_NAME)
     context.setdefault("organization_url", settings.ORGANIZATION_URL)
     return render(request, template, context)
+
+
+def _rows(page: Any) -> list[tuple[Claim, Verdict, str]]:
+    """(claim, its current verdict, the verdict's colour) for a page of claims loaded `with_verdicts`."""
+    rows = []
+    for claim in page:
+        verdict = publishing.latest_verdict(claim)
+        rows.append((claim, verdict, publishing.safe_colour(verdict.rating.colour if verdict.rating else "")))
+    return rows
 
 
 def _positive_int(value: str | None) -> int | None:
@@ -113,10 +155,7 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
         claims = publishing.rated(claims, rating_id)
     claims = publishing.with_verdicts(claims).order_by("-published_at", "-pk")
     page = Paginator(claims, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for claim in page:
-        verdict = publishing.latest_verdict(claim)
-        rows.append((claim, verdict, publishing.safe_colour(verdict.rating.colour if verdict.rating else "")))
+    rows = _rows(page)
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
     return _render(
         request,
@@ -134,7 +173,7 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
 
 
 def _public_claim(slug: str) -> Claim:
-    return get_object_or_404(publishing.with_verdicts(publishing.public_claims()), slug=slug)
+    return get_object_or_404(publishing.with_verdicts(publishing.public_claims()).select_related("speaker"), slug=slug)
 
 
 @require_safe
@@ -187,6 +226,8 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             "evidence": evidence,
             "article": article,
             "article_url": publishing.safe_url(article.url) if article else "",
+            # A retracted verdict is off its claimant's page, which may then not exist.
+            "claimant_url": claim.speaker.get_absolute_url() if claim.speaker and not retracted else "",
             "first_published": publishing.first_published(claim),
             "canonical": publishing.absolute_url(page_path),
             # Search engines get one ClaimReview per claim: the current verdict's,
@@ -196,6 +237,72 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             else "",
         },
     )
+
+
+@require_safe
+@conditional_on_claim
+def verdict_bundle(request: HttpRequest, slug: str) -> FileResponse:
+    """The verdict with its evidence and the stored copies of its sources, as a ZIP."""
+    claim = _public_claim(slug)
+    spool = tempfile.SpooledTemporaryFile(max_size=BUNDLE_SPOOL_BYTES)  # noqa: SIM115 - the response closes it
+    try:
+        bundle.build_bundle(claim, spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{claim.slug}-bundle.zip", content_type="application/zip")
+
+
+@require_safe
+@conditional_on_claimant
+def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One speaker's record: their verdicts that stand, newest first, and how they were rated."""
+    claimant = get_object_or_404(Claimant.objects.select_related("merged_into"), slug=slug)
+    if claimant.merged_into is not None:
+        # The address of a spelling an editor merged away: send readers and
+        # search engines to the person's page for good, if it is public; a
+        # redirect to an unpublished name would tell what the desk is checking.
+        survivor = claimant.merged_into
+        if not publishing.has_public_page(survivor):
+            raise Http404("No public verdicts.")
+        return HttpResponsePermanentRedirect(survivor.get_absolute_url())
+    claims = publishing.claimant_claims(claimant)
+    paginator = Paginator(publishing.with_verdicts(claims).order_by("-published_at", "-pk"), CLAIMANT_PAGE_SIZE)
+    if not paginator.count:
+        raise Http404("No public verdicts.")
+    page = paginator.get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "public/claimant_detail.html",
+        {
+            "claimant": claimant,
+            "page": page,
+            "rows": _rows(page),
+            "distribution": publishing.rating_distribution(claims, _scale(request)),
+            "query": "",
+            "canonical": publishing.absolute_url(claimant.get_absolute_url()),
+        },
+    )
+
+
+@require_safe
+def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored copy of a source a public verdict cites, never as a page of
+    this site: a download by default, or with `?as=text` the text we extracted."""
+    sources = publishing.public_sources().exclude(snapshot="")
+    if request.GET.get("as") == "text":
+        source = get_object_or_404(sources, pk=pk)
+        response: HttpResponse = HttpResponse(source.text, content_type="text/plain; charset=utf-8")
+    else:
+        source = get_object_or_404(sources.defer("text"), pk=pk)
+        if not default_storage.exists(source.snapshot.name):
+            raise Http404("The stored copy is missing.")
+        response = StreamingHttpResponse(bundle.original_chunks(source), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, bundle.snapshot_filename(source))
+    for name, value in SNAPSHOT_HEADERS.items():
+        response[name] = value
+    return response
 
 
 # --- JSON for partners.

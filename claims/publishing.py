@@ -1,9 +1,9 @@
 """The public side of published verdicts: which claims a reader may see, and the
 schema.org ClaimReview that describes each one to search engines and partners.
 
-Every public surface (pages, feeds, sitemap, JSON) starts from `public_claims()`
-or `current_claims()`, so a claim the desk has not published cannot leak
-through one of them."""
+Every public surface (pages, feeds, sitemap, JSON, claimant pages, stored
+copies of sources, bundles) starts from `public_claims()` or `current_claims()`,
+so a claim the desk has not published cannot leak through one of them."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Claim, ClaimQuerySet, Evidence, Rating, Verdict
+from claims.models import Claim, Claimant, ClaimQuerySet, Evidence, Rating, Source, Verdict
 from claims.workflow import State
 
 # A retracted verdict's page stays up with its notice; anything else is 404.
@@ -88,6 +88,28 @@ def public_evidence(claim: Claim) -> list[Evidence]:
     return list(claim.evidence.select_related("source").order_by("created_at", "pk"))
 
 
+def public_sources() -> QuerySet[Source]:
+    """Sources a reader may download a stored copy of: those a public claim
+    cites. A source only a draft cites stays on the desk: what a fact-checker
+    is looking into is not yet ours to show."""
+    cited = Evidence.objects.filter(source=OuterRef("pk"), claim__in=public_claims())
+    return Source.objects.filter(Exists(cited))
+
+
+# --- Claimants: one speaker's record.
+
+
+def claimant_claims(claimant: Claimant) -> ClaimQuerySet:
+    """The claimant's verdicts that stand (a retracted one leaves their record)."""
+    return current_claims().filter(speaker=claimant)
+
+
+def has_public_page(claimant: Claimant) -> bool:
+    """Whether `claimant` has a page: a verdict that stands. Someone whose
+    claims are all on the desk, or all retracted, gets no page about them."""
+    return claimant_claims(claimant).exists()
+
+
 # --- The rating scale, as readers and ClaimReview see it.
 
 
@@ -120,6 +142,42 @@ class Scale:
 
 def load_scale() -> Scale:
     return Scale(tuple(Rating.objects.all()))
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    """One bar of a claimant's record: how many of their verdicts stand at `rating`."""
+
+    rating: Rating
+    count: int
+    share: float  # of the rated verdicts, 0..100
+    colour: str
+
+
+def rating_distribution(claims: ClaimQuerySet, scale: Scale) -> list[RatingCount]:
+    """How many of `claims` have each rating as their current verdict, in scale
+    order: one query, grouped in the database, however many claims there are.
+    Every step in use is listed, empty ones too, so the bars read against the
+    whole scale; a retired rating only when a verdict still carries it."""
+    latest = published_verdicts().filter(claim=OuterRef("pk")).order_by("-version").values("rating_id")[:1]
+    counts = dict(
+        claims.order_by()
+        .annotate(current_rating_id=Subquery(latest))
+        .values("current_rating_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_rating_id", "n")
+    )
+    total = sum(n for rating_id, n in counts.items() if rating_id is not None)
+    return [
+        RatingCount(
+            rating=rating,
+            count=counts.get(rating.pk, 0),
+            share=round(100 * counts.get(rating.pk, 0) / total, 1) if total else 0.0,
+            colour=safe_colour(rating.colour),
+        )
+        for rating in scale.ratings
+        if not rating.retired or counts.get(rating.pk)
+    ]
 
 
 def safe_colour(colour: str) -> str:
@@ -245,7 +303,8 @@ def _etag(*parts: Any) -> str:
 def claim_freshness(slug: str, scale: Scale) -> Freshness:
     """When the public page of `slug` last changed: its claim row (every transition,
     a correction or retraction, saves it), its verdicts, its cited sources (the
-    worker fills in titles), and the scale and article it shows."""
+    worker fills in titles and stores copies), and the scale, article and
+    claimant page it shows (a merge moves the claim to another page)."""
     row = (
         public_claims()
         .filter(slug=slug)
@@ -260,6 +319,7 @@ def claim_freshness(slug: str, scale: Scale) -> Freshness:
             "article__outlet",
             "article__url",
             "article__published_on",
+            "speaker__slug",
         )
         .first()
     )
@@ -275,3 +335,23 @@ def public_freshness(scale: Scale) -> Freshness:
     saves its row, so the newest `updated_at` among public claims moves."""
     last = Claim.objects.filter(state__in=PUBLIC_STATES).aggregate(last=Max("updated_at"))["last"]
     return Freshness(last, _etag(last, scale.digest()))
+
+
+def claimant_freshness(slug: str, scale: Scale) -> Freshness:
+    """When the page of the claimant at `slug` last changed. Retracting a verdict
+    saves its claim, so the newest `updated_at` among the claimant's public
+    claims (retracted ones included) moves forward even when a verdict leaves
+    the page; the count and the sum of ids change when claims join or leave
+    it (a merge moves claims without saving them), and the name with a rename."""
+    claimant = Claimant.objects.filter(slug=slug, merged_into=None).values("pk", "name", "created_at").first()
+    if claimant is None:
+        return Freshness(None, None)
+    standing = Q(state=State.PUBLISHED)
+    row = (
+        public_claims()
+        .filter(speaker_id=claimant["pk"])
+        .aggregate(last=Max("updated_at"), count=Count("pk", filter=standing), ids=Sum("pk", filter=standing))
+    )
+    if not row["count"]:
+        return Freshness(None, None)
+    return Freshness(row["last"], _etag(sorted(claimant.items()), sorted(row.items()), scale.digest()))

@@ -31,6 +31,13 @@ def enqueue_fetch(source_id: int) -> None:
         log.warning("could not enqueue fetch of source %s; the sweeper will retry", source_id, exc_info=True)
 
 
+def enqueue_extract(source_id: int) -> None:
+    try:
+        extract_source.delay(source_id)
+    except Exception:
+        log.warning("could not enqueue extraction of source %s; the sweeper will retry", source_id, exc_info=True)
+
+
 def enqueue_delivery(delivery_id: int) -> None:
     try:
         deliver_webhook.delay(delivery_id)
@@ -61,10 +68,21 @@ def fetch_source(self, source_id: int) -> None:
         raise self.retry(countdown=delay, exc=error) from error
 
 
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+def extract_source(source_id: int) -> None:
+    """CPU-bound, so it runs on the default queue's process pool."""
+    source = Source.objects.filter(pk=source_id, status=Source.Status.FETCHED, extracted_at=None).first()
+    if source is not None:
+        source.extract_now()
+
+
 @shared_task(ignore_result=True)
 def sweep_sources() -> int:
-    """Re-enqueue pending sources whose job was lost and stuck ones."""
+    """Re-enqueue pending sources whose job was lost and stuck ones, and
+    extractions that were lost."""
     now = timezone.now()
+    for source_id in Source.objects.awaiting_extraction(now).values_list("pk", flat=True)[:SWEEP_BATCH]:
+        enqueue_extract(source_id)
     # Stuck rows go back to pending, dated so that this same sweep sends them.
     Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
     ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])

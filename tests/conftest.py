@@ -18,7 +18,7 @@ from django.test import Client
 
 from claims import workflow
 from claims.defaults import ensure_defaults
-from claims.models import Article, Claim, Evidence, Rating
+from claims.models import Article, Claim, Claimant, Evidence, Rating, Source
 from claims.workflow import State
 
 User = get_user_model()
@@ -58,6 +58,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     text = factory.Sequence(lambda n: f"More than {3500 + n} militants have been killed.")
     claimant = "Lt Gen Asim Bajwa"
+    speaker = factory.LazyAttribute(lambda claim: Claimant.for_name(claim.claimant))
     article = factory.SubFactory(ArticleFactory)
 
 
@@ -140,6 +141,17 @@ def add_research(claim: Claim, by: Any, rating: Rating | None = None) -> None:
         explanation="",
         based_on=None,
     )
+
+
+def fetch_as_worker(source_id: int) -> Source:
+    """Fetch and extract a cited source now, in this thread, as the workers would."""
+    source = Source.objects.get(pk=source_id)
+    assert source.claim_for_fetch()
+    source.fetch_now()
+    source.refresh_from_db()
+    if source.status == Source.Status.FETCHED:
+        source.extract_now()
+    return Source.objects.get(pk=source_id)
 
 
 @pytest.fixture

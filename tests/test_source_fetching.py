@@ -19,6 +19,7 @@ from django.db import connection
 
 from claims.models import Activity, Claim, Evidence, Source
 from claims.tasks import sweep_sources
+from tests.conftest import fetch_as_worker
 from tests.pages import Page, PageHandler, article_html, article_paragraphs, make_pdf, redirect, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -191,9 +192,7 @@ def test_the_claim_page_polls_a_source_until_its_fetch_is_over(
     assert pending.status_code == 200
     assert b'hx-trigger="every 2s"' in pending.content
 
-    Source.objects.filter(pk=evidence.source_id).update(status=Source.Status.FETCHING)
-    source = Source.objects.get(pk=evidence.source_id)
-    source.fetch_now()
+    fetch_as_worker(evidence.source_id)
     done = client.get(url, HTTP_HX_REQUEST="true")
     assert done.status_code == 286  # htmx: stop polling
     assert b"every 2s" not in done.content
@@ -215,7 +214,7 @@ def worker_process(port: int) -> subprocess.Popen:
         "FETCH_ALLOWED_PORTS": str(port),
         "FETCH_STUCK_AFTER": "1",
     }
-    command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "fetch", "--pool", "threads"]
+    command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "celery,fetch", "--pool", "threads"]
     command += ["--concurrency", "2", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 

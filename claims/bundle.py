@@ -1,0 +1,254 @@
+"""The reproducibility bundle of a public verdict: one ZIP a reader can keep and
+check without us. It holds what the verdict page says (every published version,
+and the retraction if there is one), its ClaimReview, the evidence with each
+source's fetch record, and the bytes of every stored copy exactly as they were
+fetched, so `sha256sum` on a file gives the hash we recorded when we fetched it.
+
+Stored copies are gzip-compressed in storage; they are decompressed a chunk at
+a time straight into the ZIP, never held whole in memory."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from claims import publishing
+from claims.models import Claim, Evidence, Source, Verdict
+
+CHUNK_BYTES = 64 * 1024
+
+# File name endings for the stored copies, by media type. A fixed table, not
+# `mimetypes`: that one reads the host's /etc/mime.types, and the name of a
+# file in a bundle must not depend on which machine built it.
+EXTENSIONS = {
+    "text/html": "html",
+    "application/xhtml+xml": "xhtml",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+    "text/csv": "csv",
+    "text/xml": "xml",
+    "application/xml": "xml",
+    "application/json": "json",
+    "application/ld+json": "json",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+
+README = """\
+Evidence bundle for a fact check by {organization}
+{url}
+
+verdict.json      The claim as said, who said it and where, its state, the
+                  retraction (if we retracted it), and every published version
+                  of our verdict with its rating, summary, explanation and
+                  correction note, oldest first.
+claimreview.json  The schema.org ClaimReview of the current version, as search
+                  engines and partners receive it.{retracted_note}
+evidence.json     Every piece of evidence: its stance, the quoted passage,
+                  whether the quote was found in the fetched source, and for a
+                  web source its address, where it redirected to, the HTTP
+                  status, content type, title, the SHA-256 of the bytes fetched,
+                  when it was fetched, and the name of its stored copy in this
+                  bundle ("snapshot"; null when we hold no copy).
+sources/          The stored copies, byte for byte as fetched, each named by
+                  its SHA-256. Open one with care: it is a web page or file from
+                  someone else's site, as it was.
+SHA256SUMS        The same hashes in the format sha256sum reads.
+
+To check that a stored copy is what we fetched:
+
+    sha256sum -c SHA256SUMS
+
+or, for one file, compare the output of
+
+    sha256sum sources/<name>
+
+with that source's "sha256" in evidence.json (and with the file's name).
+"""
+
+
+def extension(content_type: str) -> str:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return EXTENSIONS.get(media_type, "bin")
+
+
+def snapshot_filename(source: Source) -> str:
+    """The name a stored copy goes by when a reader downloads it: its hash, so
+    two copies of the same bytes have one name, and the file says what to check."""
+    return f"{source.sha256}.{extension(source.content_type)}"
+
+
+@contextmanager
+def open_original(source: Source) -> Iterator[IO[bytes]]:
+    """The stored copy of `source`, decompressed as it is read: the bytes as
+    fetched. Raises FileNotFoundError when storage has no copy."""
+    with default_storage.open(source.snapshot.name, "rb") as stored, gzip.GzipFile(fileobj=stored) as original:
+        yield original
+
+
+def original_chunks(source: Source) -> Iterator[bytes]:
+    """The bytes as fetched, a chunk at a time, for a streaming response. The
+    file opens on the first chunk, so a response never sent opens nothing."""
+    with open_original(source) as original:
+        while chunk := original.read(CHUNK_BYTES):
+            yield chunk
+
+
+# --- What the JSON files say.
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def verdict_record(claim: Claim) -> dict[str, Any]:
+    article = claim.article
+    versions: list[Verdict] = list(reversed(publishing.versions_of(claim)))
+    return {
+        "url": publishing.absolute_url(publishing.verdict_path(claim)),
+        "claim": claim.text,
+        "claimant": claim.claimant or None,
+        "article": {
+            "title": article.title,
+            "outlet": article.outlet or None,
+            "url": publishing.safe_url(article.url) or None,
+            "published_on": article.published_on.isoformat() if article.published_on else None,
+        }
+        if article
+        else None,
+        "state": claim.state,
+        "first_published_at": _iso(publishing.first_published(claim)),
+        "retraction": {"at": _iso(claim.retracted_at), "note": claim.retraction_note} if claim.retracted_at else None,
+        "versions": [
+            {
+                "version": verdict.version,
+                "rating": verdict.rating.label if verdict.rating else None,
+                "summary": verdict.summary,
+                "explanation": verdict.explanation,
+                "correction_note": verdict.correction_note,
+                "published_at": _iso(verdict.published_at),
+                "url": publishing.absolute_url(publishing.version_path(claim, verdict.version)),
+            }
+            for verdict in versions
+        ],
+    }
+
+
+def _source_record(source: Source, snapshot: str | None) -> dict[str, Any]:
+    return {
+        "url": source.url,
+        "final_url": source.final_url or None,
+        "http_status": source.http_status,
+        "content_type": source.content_type or None,
+        "title": source.title or None,
+        "sha256": source.sha256 or None,
+        "fetched_at": _iso(source.fetched_at),
+        "snapshot": snapshot,
+    }
+
+
+def evidence_record(item: Evidence, snapshot: str | None) -> dict[str, Any]:
+    return {
+        "stance": item.stance,
+        "quote": item.quote,
+        "quote_check": item.quote_check,
+        "offline_source": item.offline_source or None,
+        "source": _source_record(item.source, snapshot) if item.source_id else None,
+    }
+
+
+# --- The ZIP.
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Writer:
+    """Entries all dated to the bundle's content, not to when it was built, so
+    the same verdict gives the same bytes every time it is downloaded."""
+
+    def __init__(self, archive: zipfile.ZipFile, moment: datetime) -> None:
+        self.archive = archive
+        local = moment.astimezone(UTC) if timezone.is_aware(moment) else moment
+        self.date_time = (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+
+    def entry(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def text(self, name: str, text: str) -> None:
+        self.archive.writestr(self.entry(name), text.encode())
+
+    def copy(self, name: str, source: IO[bytes]) -> None:
+        # force_zip64: the size is not known before the copy ends, and a copy
+        # may pass the 2 GiB a plain entry allows.
+        with self.archive.open(self.entry(name), "w", force_zip64=True) as target:
+            shutil.copyfileobj(source, target, CHUNK_BYTES)
+
+
+def _last_change(claim: Claim, versions: list[Verdict]) -> datetime:
+    moments = [v.published_at for v in versions if v.published_at] + [claim.retracted_at]
+    return max((m for m in moments if m), default=claim.updated_at)
+
+
+def build_bundle(claim: Claim, out: IO[bytes]) -> None:
+    """Write the bundle of public `claim` to `out` (a seekable binary file:
+    a SpooledTemporaryFile keeps a small bundle in memory and a large one on
+    disk). Load `claim` with `publishing.with_verdicts` to save a query."""
+    versions = publishing.versions_of(claim)
+    if not versions:
+        raise ValueError(f"Claim {claim.pk} has no published verdict.")
+    evidence = publishing.public_evidence(claim)
+    with zipfile.ZipFile(out, "w") as archive:
+        writer = _Writer(archive, _last_change(claim, versions))
+        records, sums, written = [], [], set()
+        for item in evidence:
+            snapshot = None
+            source = item.source
+            if source is not None and source.snapshot and source.sha256:
+                name = f"sources/{snapshot_filename(source)}"
+                if name in written:
+                    snapshot = name
+                else:
+                    try:
+                        with open_original(source) as original:
+                            writer.copy(name, original)
+                    except FileNotFoundError:
+                        pass  # storage lost the copy; the record still says what was fetched
+                    else:
+                        written.add(name)
+                        sums.append(f"{source.sha256}  {name}\n")
+                        snapshot = name
+            records.append(evidence_record(item, snapshot))
+        writer.text("verdict.json", _dumps(verdict_record(claim)))
+        writer.text("claimreview.json", _dumps(publishing.claim_review(claim, versions[0])))
+        writer.text("evidence.json", _dumps(records))
+        writer.text("SHA256SUMS", "".join(sums))
+        retracted_note = (
+            "\n                  We retracted this fact check: we no longer stand behind it."
+            if claim.retracted_at
+            else ""
+        )
+        writer.text(
+            "README.txt",
+            README.format(
+                organization=publishing.organization()["name"],
+                url=publishing.absolute_url(publishing.verdict_path(claim)),
+                retracted_note=retracted_note,
+            ),
+        )

@@ -3,6 +3,7 @@
 
     python3 dev.py serve   set up, load demo data, run the app and a Celery worker
     python3 dev.py test    set up, lint, check, run the whole test suite
+    python3 dev.py bench   the fetch benchmark (needs PostgreSQL and Redis; see README.md)
 
 Both make .venv/ and install requirements on first use (again only when a
 requirements file changes), so a second run starts at once.
@@ -113,13 +114,17 @@ def test(pytest_args: list[str]) -> int:
     return result.returncode
 
 
+def bench(args: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    return subprocess.run([str(PYTHON), "bench/fetch_bench.py", *args], cwd=ROOT).returncode
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("serve", "test"):
+    commands = {"serve": lambda args: serve(), "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
-    if sys.argv[1] == "serve":
-        return serve()
-    return test(sys.argv[2:])
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

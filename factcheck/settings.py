@@ -179,8 +179,12 @@ else:
         "interval_start": 0,
         "interval_step": 0.5,
         "interval_max": 0.5,
+        # A fetch worker runs 50 threads, each publishing and acking: the
+        # default of 10 connections makes them queue (and fail to ack).
+        "max_connections": env.int("CELERY_REDIS_MAX_CONNECTIONS", default=200),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_POOL_LIMIT = env.int("CELERY_BROKER_POOL_LIMIT", default=100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

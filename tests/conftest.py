@@ -68,6 +68,12 @@ def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> None:
+    # Snapshots a test stores go to its own folder, not var/media.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def desk_defaults(db: None) -> None:
     """The groups and rating scale the migrations create; a transactional
@@ -179,5 +185,7 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
 
     from factcheck.celery import app
 
+    # Jobs other tests queued with no worker running belong to rows that are gone.
+    app.control.purge()
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=["celery", "fetch"]) as w:
         yield w

@@ -27,11 +27,6 @@ PDF = make_pdf([["Pakistan army report", "309 people arrested"]], title="Army re
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def site(settings: Any) -> Iterator[Any]:
     routes = {

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,19 @@ import pytest
 from django.db import connection
 
 from claims.models import Activity, Claim, Evidence, Source
-from claims.tasks import sweep_sources
+from claims.tasks import refresh_published_sources, sweep_sources
 from tests.conftest import fetch_as_worker
-from tests.pages import Page, PageHandler, article_html, article_paragraphs, make_pdf, redirect, serving
+from tests.pages import (
+    Page,
+    PageHandler,
+    article_html,
+    article_paragraphs,
+    drip,
+    gzip_bomb,
+    make_pdf,
+    redirect,
+    serving,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +80,8 @@ def site(settings: Any) -> Iterator[Any]:
                 "/metadata": redirect("http://169.254.169.254/latest/meta-data/"),
                 "/huge": Page(b"<p>" + b"x" * 300_000 + b"</p>"),
                 "/logo.png": Page(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, content_type="image/png"),
+                "/bomb": Page(gzip_bomb(50_000_000), headers=[("Content-Encoding", "gzip")]),
+                "/drip": drip(every=0.3, total=100),
             }
         )
         yield server
@@ -151,6 +164,7 @@ def test_a_transient_failure_is_retried_until_the_page_answers(
         ("/metadata", Source.Status.BLOCKED, "169.254.169.254"),
         ("/huge", Source.Status.FAILED, "large"),
         ("/logo.png", Source.Status.FAILED, "image/png"),
+        ("/bomb", Source.Status.FAILED, "large"),
     ],
 )
 def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
@@ -162,6 +176,34 @@ def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
     assert source.attempts == 1
     assert site.paths().count(path) == 1
     assert Activity.objects.filter(claim=researching, action="source_failed").exists()
+
+
+def test_a_page_that_drips_is_cut_off_at_the_deadline_retried_then_given_up(
+    celery_worker: Any, site: Any, settings: Any, researching: Claim, checker: Any
+) -> None:
+    settings.FETCH_DEADLINE = 1
+    settings.FETCH_MAX_RETRIES = 1
+    source = settle(cite(researching, checker, site.url("/drip")).source_id)
+    assert source.status == Source.Status.FAILED
+    assert "gave up after 2 attempts" in source.last_error
+    assert site.paths().count("/drip") == 2
+
+
+def test_a_published_source_that_changes_is_flagged_on_its_claims(
+    site: Any, make_claim: Any, checker: Any, editor: Any
+) -> None:
+    claim = make_claim(state="published")
+    evidence = Evidence.objects.create(claim=claim, source=Source.for_url(site.url("/article")), quote="309")
+    first = fetch_as_worker(evidence.source_id)
+    Source.objects.filter(pk=first.pk).update(fetched_at=first.fetched_at - timedelta(days=30))
+    site.routes["/article"] = Page(article_html().replace(b"309", b"390"))
+
+    assert refresh_published_sources() == 1
+    source = fetch_as_worker(first.pk)
+
+    assert source.sha256 != first.sha256
+    assert source.changed_at is not None
+    assert Activity.objects.filter(claim=claim, action="source_changed").exists()
 
 
 def test_a_failed_source_can_be_fetched_again_from_the_claim_page(

@@ -41,9 +41,20 @@ class ClaimAdmin(admin.ModelAdmin):
     list_display = ("text", "claimant", "state", "assignee", "priority", "due_on")
     list_filter = ("state", "priority")
     search_fields = ("text", "claimant", "slug")
-    raw_id_fields = ("article", "assignee", "reviewer", "created_by")
+    raw_id_fields = ("article", "created_by")
     # The workflow changes state, with its checks and its log; not a form.
-    readonly_fields = ("state", "published_at", "retracted_at", "retraction_note")
+    readonly_fields = (
+        "state",
+        "assignee",
+        "reviewer",
+        "revision",
+        "slug",
+        "claimant",
+        "speaker",
+        "published_at",
+        "retracted_at",
+        "retraction_note",
+    )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A claim's log is kept for ever: reject or retract it instead.

@@ -158,7 +158,9 @@ def fetch(
                 if not 200 <= status < 300:
                     raise _status_error(status)
                 content_type, charset = _media_type(response_headers.get("content-type", ""))
-                if _has_body(method, status, response_headers) and content_type not in types:
+                # The allowlist is about what we read as a source; a webhook
+                # partner may answer a POST with anything.
+                if method == "GET" and _has_body(method, status, response_headers) and content_type not in types:
                     raise FetchError(
                         f"The link returned {content_type or 'content with no type'}, an unsupported type: "
                         f"factcheck reads web pages, PDFs, plain text and JSON."

@@ -59,6 +59,10 @@ def check_cited_url(url: str) -> str:
     """Refuse at once what can never be fetched. The fetcher checks again, at
     the socket, after resolving the name: this is for a clear message early."""
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise forms.ValidationError("The port in this address is not a valid number.") from None
     if parts.scheme not in ("http", "https"):
         raise forms.ValidationError("Only http:// and https:// addresses can be cited.")
     if parts.username or parts.password:

@@ -90,9 +90,12 @@ class Claimant(models.Model):
 
     def merge_into(self, target: Claimant) -> int:
         """Fold this claimant into `target`; returns how many claims moved."""
-        if target.pk == self.pk or target.merged_into_id:
-            raise ValueError("Merge into a claimant that has not itself been merged.")
         with transaction.atomic():
+            # Re-read both under lock: two editors merging A into B and B into A
+            # at once must not make a cycle.
+            locked = {c.pk: c for c in Claimant.objects.select_for_update().filter(pk__in=[self.pk, target.pk])}
+            if target.pk == self.pk or locked[target.pk].merged_into_id or locked[self.pk].merged_into_id:
+                raise ValueError("Merge two claimants that have not themselves been merged.")
             # Touching updated_at moves the public pages' Last-Modified too.
             moved = Claim.objects.filter(speaker=self).update(speaker=target, updated_at=timezone.now())
             Claimant.objects.filter(merged_into=self).update(merged_into=target)
@@ -112,11 +115,8 @@ class ClaimQuerySet(models.QuerySet):
     def open(self) -> ClaimQuerySet:
         return self.filter(state__in=workflow.OPEN_STATES)
 
-    def for_user(self, user: AbstractBaseUser) -> ClaimQuerySet:
-        """My queue: what I research, and what waits for my review."""
-        mine = Q(assignee=user, state__in=workflow.RESEARCH_STATES)
-        review = Q(reviewer=user, state=State.IN_REVIEW)
-        return self.filter(mine | review)
+    def researched_by(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        return self.filter(assignee=user, state__in=workflow.RESEARCH_STATES)
 
     def overdue(self, today: date | None = None) -> ClaimQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
@@ -431,6 +431,8 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
     port = parts.port
     if port and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
@@ -574,6 +576,17 @@ class Source(models.Model):
 
         sha256 = hashlib.sha256(fetched.body).hexdigest()
         changed = bool(self.sha256 and self.sha256 != sha256)
+        if changed and self.evidence.filter(claim__state__in=workflow.PUBLIC_STATES).exists():
+            # A published verdict relies on the copy it was checked against:
+            # keep it (and its quote checks), and flag the change for an editor.
+            with transaction.atomic():
+                self._update(status=self.Status.FETCHED, changed_at=timezone.now(), last_error="")
+                self._log_on_citing_claims(
+                    "source_changed",
+                    f"{self.url}: the page changed since it was checked (now SHA-256 {sha256[:12]}…); "
+                    "the stored copy the verdict relied on is kept.",
+                )
+            return
         with transaction.atomic():
             self._update(
                 status=self.Status.FETCHED,
@@ -794,10 +807,12 @@ class Webhook(models.Model):
 
 class WebhookDelivery(models.Model):
     """One POST of one event to one webhook, with the exact bytes sent, so a
-    retry sends the same body and signature."""
+    retry sends the same body and signature. Like a Source, its job's state is
+    on the row and a worker claims it with a conditional UPDATE."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
 
@@ -808,13 +823,16 @@ class WebhookDelivery(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
         verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["status", "updated_at"], name="delivery_status_updated")]
 
     def __str__(self) -> str:
         return f"{self.event} to {self.webhook_id}"
@@ -832,11 +850,23 @@ class WebhookDelivery(models.Model):
             transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
         return deliveries
 
+    def claim_for_sending(self) -> bool:
+        """Take this delivery; False if another worker has it or it is done."""
+        taken = WebhookDelivery.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.SENDING, attempts=models.F("attempts") + 1, updated_at=timezone.now(), retry_at=None
+        )
+        if taken:
+            self.refresh_from_db()
+        return taken == 1
+
     def deliver(self) -> None:
         """POST the body, signed; a transient failure is raised for the task to
-        retry, anything else is recorded."""
+        retry, anything else is recorded. The caller holds the delivery."""
         from claims import fetching
 
+        if not self.webhook.active:
+            self.record(self.Status.FAILED, error="The webhook was switched off.")
+            return
         body = self.body.encode()
         headers = {
             "Content-Type": "application/json",
@@ -844,7 +874,6 @@ class WebhookDelivery(models.Model):
             "X-Factcheck-Delivery": str(self.pk),
             "X-Factcheck-Signature": self.webhook.sign(body),
         }
-        WebhookDelivery.objects.filter(pk=self.pk).update(attempts=models.F("attempts") + 1)
         try:
             response = fetching.fetch(self.webhook.url, method="POST", data=body, headers=headers)
         except fetching.BlockedURL as error:
@@ -852,14 +881,22 @@ class WebhookDelivery(models.Model):
             return
         except fetching.FetchError as error:
             if error.transient:
-                self.record(self.Status.PENDING, http_status=error.status, error=str(error))
                 raise
             self.record(self.Status.FAILED, http_status=error.status, error=str(error))
             return
         self.record(self.Status.DELIVERED, http_status=response.status)
 
-    def record(self, status: str, *, http_status: int | None = None, error: str = "") -> None:
-        delivered_at = timezone.now() if status == self.Status.DELIVERED else None
-        WebhookDelivery.objects.filter(pk=self.pk).update(
-            status=status, http_status=http_status, last_error=error, delivered_at=delivered_at
+    def record(
+        self, status: str, *, http_status: int | None = None, error: str = "", retry_in: float | None = None
+    ) -> None:
+        """Record the outcome of this worker's attempt; a late duplicate that
+        no longer holds the delivery changes nothing."""
+        now = timezone.now()
+        WebhookDelivery.objects.filter(pk=self.pk, status=self.Status.SENDING).update(
+            status=status,
+            http_status=http_status,
+            last_error=error,
+            updated_at=now,
+            retry_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+            delivered_at=now if status == self.Status.DELIVERED else None,
         )

@@ -85,7 +85,7 @@ def first_published(claim: Claim) -> datetime | None:
 
 
 def public_evidence(claim: Claim) -> list[Evidence]:
-    return list(claim.evidence.select_related("source").order_by("created_at", "pk"))
+    return list(claim.evidence.select_related("source").defer("source__text").order_by("created_at", "pk"))
 
 
 def public_sources() -> QuerySet[Source]:

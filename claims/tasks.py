@@ -13,6 +13,7 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.fetching import FetchError
@@ -60,7 +61,9 @@ def fetch_source(self, source_id: int) -> None:
         source.fetch_now()
     except (FetchError, SoftTimeLimitExceeded) as error:
         message = str(error) or "The fetch took too long."
-        if self.request.retries >= settings.FETCH_MAX_RETRIES:
+        # Counted on the row, not in the message: a copy the sweeper sent
+        # starts Celery's count again.
+        if source.attempts > settings.FETCH_MAX_RETRIES:
             source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.attempts} attempts)")
             return
         delay = backoff(self.request.retries)
@@ -86,6 +89,8 @@ def sweep_sources() -> int:
     # Stuck rows go back to pending, dated so that this same sweep sends them.
     Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
     ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    # Dated now, so the next sweep does not send them again while they wait in the queue.
+    Source.objects.filter(pk__in=ids).update(updated_at=now, retry_at=None)
     for source_id in ids:
         enqueue_fetch(source_id)
     return len(ids)
@@ -103,25 +108,37 @@ def refresh_published_sources() -> int:
 @shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def deliver_webhook(self, delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+    if delivery is None or not delivery.claim_for_sending():
         return
     try:
         delivery.deliver()
     except (FetchError, SoftTimeLimitExceeded) as error:
-        if self.request.retries >= settings.FETCH_MAX_RETRIES:
+        if delivery.attempts > settings.FETCH_MAX_RETRIES:
             delivery.record(
-                WebhookDelivery.Status.FAILED, error=f"{error} (gave up after {delivery.attempts + 1} attempts)"
+                WebhookDelivery.Status.FAILED, error=f"{error} (gave up after {delivery.attempts} attempts)"
             )
             return
-        raise self.retry(countdown=backoff(self.request.retries), exc=error) from error
+        delay = backoff(self.request.retries)
+        delivery.record(WebhookDelivery.Status.PENDING, error=str(error), retry_in=delay)
+        raise self.retry(countdown=delay, exc=error) from error
 
 
 @shared_task(ignore_result=True)
 def sweep_deliveries() -> int:
-    """Re-enqueue webhook deliveries whose job was lost (the broker was down)."""
-    grace = timezone.now() - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
-    pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, created_at__lt=grace)
+    """Re-enqueue webhook deliveries whose job was lost (the broker was down)
+    and take back those a dead worker left half-sent."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
+    stuck = now - timedelta(seconds=settings.FETCH_STUCK_AFTER)
+    WebhookDelivery.objects.filter(status=WebhookDelivery.Status.SENDING, updated_at__lt=stuck).update(
+        status=WebhookDelivery.Status.PENDING, updated_at=grace - timedelta(seconds=1)
+    )
+    pending = WebhookDelivery.objects.filter(
+        Q(retry_at__isnull=True, updated_at__lt=grace) | Q(retry_at__lt=grace), status=WebhookDelivery.Status.PENDING
+    )
     ids = list(pending.values_list("pk", flat=True)[:SWEEP_BATCH])
+    # Dated now, so the next sweep does not send them again while they wait in the queue.
+    WebhookDelivery.objects.filter(pk__in=ids).update(updated_at=now, retry_at=None)
     for delivery_id in ids:
         enqueue_delivery(delivery_id)
     return len(ids)

@@ -11,15 +11,17 @@ import mimetypes
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from claims import workflow
 from claims.forms import (
@@ -41,9 +43,15 @@ MY_QUEUE_LIMIT = 50
 
 
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            # An HTMX request whose session expired must load the login page,
+            # not swap it into a fragment.
+            login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+            if request.htmx:
+                return HttpResponseClientRedirect(login)
+            return redirect(login)
         if not workflow.is_checker(request.user):
             raise PermissionDenied("The desk is for fact-checkers and editors. Ask an admin to add you to a group.")
         return view(request, *args, **kwargs)
@@ -62,7 +70,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
         request,
         "claims/my_queue.html",
         {
-            "researching": claims.for_user(request.user).filter(assignee=request.user)[:MY_QUEUE_LIMIT],
+            "researching": claims.researched_by(request.user)[:MY_QUEUE_LIMIT],
             "reviewing": claims.filter(reviewer=request.user, state=workflow.State.IN_REVIEW)[:MY_QUEUE_LIMIT],
             "needing_reviewer": claims.needing_reviewer(request.user)[:MY_QUEUE_LIMIT],
             "unassigned": claims.filter(state=workflow.State.SUBMITTED)[:MY_QUEUE_LIMIT],
@@ -137,8 +145,12 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
         refusal = workflow.editor_refusal(request.user)
         if refusal:
             raise PermissionDenied(refusal.message)
-        if form.is_valid():
-            moved = form.cleaned_data["merge"].merge_into(form.cleaned_data["into"])
+        try:
+            moved = form.cleaned_data["merge"].merge_into(form.cleaned_data["into"]) if form.is_valid() else None
+        except ValueError as error:
+            form.add_error(None, str(error))
+            moved = None
+        if moved is not None:
             messages.success(
                 request, f"Merged “{form.cleaned_data['merge']}” into “{form.cleaned_data['into']}” ({moved} claims)."
             )
@@ -179,7 +191,7 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
     context = {
         "claim": claim,
         "actions": actions,
-        "evidence": claim.evidence.select_related("source", "added_by"),
+        "evidence": claim.evidence.select_related("source", "added_by").defer("source__text"),
         "verdict": draft,
         "versions": claim.verdicts.select_related("rating", "author").filter(published_at__isnull=False),
         "activities": claim.activities.select_related("actor")[:200],
@@ -284,7 +296,7 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
 
 
 def _evidence_fragment(request: HttpRequest, claim: Claim, evidence_pk: int) -> HttpResponse:
-    item = get_object_or_404(claim.evidence.select_related("source", "added_by"), pk=evidence_pk)
+    item = get_object_or_404(claim.evidence.select_related("source", "added_by").defer("source__text"), pk=evidence_pk)
     if not request.htmx:
         return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
     context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}

@@ -43,6 +43,8 @@ class State(models.TextChoices):
 
 # States in which a claim is still work for the desk (queues show these).
 OPEN_STATES = (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING, State.IN_REVIEW, State.APPROVED)
+# States in which readers see the claim's verdict (with a notice, once retracted).
+PUBLIC_STATES = (State.PUBLISHED, State.RETRACTED)
 # States in which the researcher gathers evidence and drafts the verdict.
 RESEARCH_STATES = (State.ASSIGNED, State.RESEARCHING)
 
@@ -201,7 +203,9 @@ def take(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
 
 
 def request_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.reviewer = params.person
+    # A resubmission goes back to whoever asked for the changes, unless the
+    # researcher names someone else.
+    claim.reviewer = params.person or claim.reviewer
 
 
 def set_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:

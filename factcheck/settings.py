@@ -32,7 +32,8 @@ def envbool(name: str, default: bool) -> bool:
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-set-SECRET_KEY-in-production")
+# The default's "django-insecure-" prefix makes `check --deploy` fail without a real key.
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -189,7 +189,7 @@ def test_a_page_that_drips_is_cut_off_at_the_deadline_retried_then_given_up(
     assert site.paths().count("/drip") == 2
 
 
-def test_a_published_source_that_changes_is_flagged_on_its_claims(
+def test_a_published_source_that_changes_keeps_its_checked_copy_and_is_flagged(
     site: Any, make_claim: Any, checker: Any, editor: Any
 ) -> None:
     claim = make_claim(state="published")
@@ -201,7 +201,11 @@ def test_a_published_source_that_changes_is_flagged_on_its_claims(
     assert refresh_published_sources() == 1
     source = fetch_as_worker(first.pk)
 
-    assert source.sha256 != first.sha256
+    # The copy the published verdict was checked against stays; the change is flagged.
+    assert source.sha256 == first.sha256
+    assert source.snapshot.name == first.snapshot.name
+    assert source.text == first.text
+    assert Evidence.objects.get(pk=evidence.pk).quote_check == "found"
     assert source.changed_at is not None
     assert Activity.objects.filter(claim=claim, action="source_changed").exists()
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def settle(seconds: float = 30) -> list[WebhookDelivery]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).exists():
+        if not WebhookDelivery.objects.filter(status__in=["pending", "sending"]).exists():
             return list(WebhookDelivery.objects.order_by("pk"))
         time.sleep(0.05)
     raise AssertionError("a delivery is still pending")

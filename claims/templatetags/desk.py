@@ -18,6 +18,15 @@ def person(user: Any, empty: str = "—") -> str:
 
 
 @register.filter
+def colour(value: str) -> str:
+    """A rating colour fit for a style attribute (the model validates colours
+    only through forms)."""
+    from claims.publishing import safe_colour
+
+    return safe_colour(value)
+
+
+@register.filter
 def state_label(value: str) -> str:
     """A workflow state's name as people read it: "in_review" -> "In review"."""
     return State(value).label if value in State.values else value

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 defaults={
                     "first_name": first,
                     "last_name": last,
-                    "is_staff": group is None,
+                    "is_staff": group != workflow.CHECKERS_GROUP,
                     "is_superuser": group is None,
                 },
             )

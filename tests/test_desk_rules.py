@@ -1,0 +1,63 @@
+"""Rules found in review: each guards a way work could silently go wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from claims import workflow
+from claims.forms import EvidenceForm
+from claims.models import Claim, Claimant, Webhook, WebhookDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_resubmitted_claim_goes_back_to_the_reviewer_who_asked_for_changes(
+    make_claim: Any, checker: Any, second_checker: Any
+) -> None:
+    claim = make_claim(state="in_review")
+    claim = claim.transition(
+        "request_changes", by=second_checker, expected_state="in_review", params=workflow.Params(note="Add a source.")
+    )
+    claim = claim.transition("submit", by=checker, expected_state="researching")
+    assert claim.reviewer == second_checker
+
+
+@pytest.mark.parametrize("url", ["https://example.com:99999/", "https://example.com:-1/"])
+def test_a_url_with_an_impossible_port_is_a_form_error(url: str) -> None:
+    form = EvidenceForm(data={"url": url, "stance": "context"})
+    assert not form.is_valid()
+    assert "url" in form.errors
+
+
+def test_two_claimants_cannot_be_merged_into_each_other(desk_defaults: None) -> None:
+    a, b = Claimant.for_name("Asim Bajwa"), Claimant.for_name("Lt Gen Asim Bajwa")
+    a.merge_into(b)
+    with pytest.raises(ValueError, match="not themselves been merged"):
+        Claimant.objects.get(pk=b.pk).merge_into(a)
+    assert Claimant.objects.get(pk=b.pk).merged_into is None
+
+
+def test_an_expired_session_on_an_htmx_request_redirects_the_whole_page(make_claim: Any) -> None:
+    claim = make_claim(state="researching")
+    response = Client().get(claim.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_a_late_duplicate_delivery_cannot_undo_a_recorded_outcome(make_claim: Any, editor: Any) -> None:
+    Webhook.objects.create(url="https://partner.example/hook")
+    claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
+    delivery = WebhookDelivery.objects.get(claim=claim)
+    assert delivery.claim_for_sending()
+    duplicate = WebhookDelivery.objects.get(pk=delivery.pk)
+    assert not duplicate.claim_for_sending()  # a second worker does not get it
+
+    delivery.record(WebhookDelivery.Status.DELIVERED, http_status=200)
+    duplicate.record(WebhookDelivery.Status.PENDING, error="timeout", retry_in=5)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.attempts == 1

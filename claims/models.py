@@ -617,15 +617,21 @@ class Source(models.Model):
         with self.snapshot.open("rb") as stored:
             body = gzip.decompress(stored.read())
         extracted = extraction.extract(body, self.content_type, self.final_url or self.url, self.charset or None)
+        fields = {
+            "title": extracted.title[:500],
+            "site_name": extracted.site_name[:200],
+            "author": extracted.author[:200],
+            "published_on": extracted.published_on,
+            "text": extracted.text,
+            "extracted_at": timezone.now(),
+        }
         with transaction.atomic():
-            self._update(
-                title=extracted.title[:500],
-                site_name=extracted.site_name[:200],
-                author=extracted.author[:200],
-                published_on=extracted.published_on,
-                text=extracted.text,
-                extracted_at=timezone.now(),
-            )
+            # Only if the bytes are still the ones read: a newer fetch that
+            # landed meanwhile has its own extraction queued.
+            if not Source.objects.filter(pk=self.pk, sha256=self.sha256).update(**fields, updated_at=timezone.now()):
+                return
+            for name, value in fields.items():
+                setattr(self, name, value)
             evidence = list(self.evidence.all())
             for item in evidence:
                 item.quote_check = (
@@ -771,6 +777,7 @@ ACTIVITY_LABELS = {
     "source_failed": "Source fetch failed",
     "source_changed": "Source changed",
     "source_dead": "Source no longer answers",
+    "source_refetch": "Asked to fetch a source again",
     "take": "Took the claim",
     "assign": "Assigned the claim",
     "reassign": "Reassigned the claim",

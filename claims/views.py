@@ -318,6 +318,7 @@ def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
     claim = _get_claim_for(request.user, pk)
     item = get_object_or_404(claim.evidence.select_related("source"), pk=evidence_pk, source__isnull=False)
     if item.source.refetch():
+        claim.log(request.user, "source_refetch", note=item.source.url)
         messages.success(request, "Fetching the source again.")
     return _evidence_fragment(request, claim, evidence_pk)
 

@@ -96,9 +96,7 @@ class VerdictsFeed(Feed):
         return verdict.published_at
 
     def item_author_name(self, verdict: Verdict) -> str | None:
-        if verdict.author is None:
-            return None
-        return verdict.author.get_full_name() or verdict.author.get_username()
+        return publishing.byline(verdict.author)
 
     def item_categories(self, verdict: Verdict) -> list[str]:
         return [verdict.rating.label] if verdict.rating else []

@@ -220,6 +220,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
+def byline(user: Any) -> str:
+    """The name readers see for a desk member: their full name, or the
+    organization's (a login name is internal)."""
+    return (user.get_full_name() if user is not None else "") or settings.ORGANIZATION_NAME
+
+
 def organization() -> dict[str, str]:
     return {"@type": "Organization", "name": settings.ORGANIZATION_NAME, "url": settings.ORGANIZATION_URL}
 

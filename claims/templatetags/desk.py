@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from claims import publishing
 from claims.workflow import State
 
 register = template.Library()
@@ -18,12 +19,15 @@ def person(user: Any, empty: str = "—") -> str:
 
 
 @register.filter
+def byline(user: Any) -> str:
+    return publishing.byline(user)
+
+
+@register.filter
 def colour(value: str) -> str:
     """A rating colour fit for a style attribute (the model validates colours
     only through forms)."""
-    from claims.publishing import safe_colour
-
-    return safe_colour(value)
+    return publishing.safe_colour(value)
 
 
 @register.filter

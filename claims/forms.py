@@ -18,6 +18,7 @@ MAX_BODY_CHARS = 200_000
 MAX_CLAIM_CHARS = 2_000
 MAX_NOTE_CHARS = 10_000
 MAX_EXPLANATION_CHARS = 20_000
+RECENT_ARTICLES = 200
 
 
 def desk_users() -> QuerySet:
@@ -119,7 +120,13 @@ class ClaimForm(forms.ModelForm):
             # Added from the article's own page: the article is given.
             del self.fields["article"]
         else:
-            self.fields["article"].queryset = Article.objects.only("pk", "title").order_by("-created_at")
+            # The most recent articles only: an older one adds its claims from
+            # its own page, so the drop-down stays small at any size.
+            recent = Article.objects.order_by("-created_at", "-pk").values("pk")[:RECENT_ARTICLES]
+            self.fields["article"].queryset = (
+                Article.objects.filter(pk__in=recent).only("pk", "title").order_by("-created_at")
+            )
+            self.fields["article"].help_text = "Recent articles; for an older one, add the claim from its page."
             self.fields["article"].required = False
 
     def clean_text(self) -> str:

@@ -61,3 +61,13 @@ def test_a_late_duplicate_delivery_cannot_undo_a_recorded_outcome(make_claim: An
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
     assert delivery.attempts == 1
+
+
+def test_the_claim_form_offers_recent_articles_only(desk_defaults: None) -> None:
+    from claims import forms
+    from tests.conftest import ArticleFactory
+
+    old, *recent = [ArticleFactory() for _ in range(forms.RECENT_ARTICLES + 1)]
+    offered = set(forms.ClaimForm().fields["article"].queryset.values_list("pk", flat=True))
+    assert old.pk not in offered
+    assert {article.pk for article in recent} == offered

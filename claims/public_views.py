@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import (
     FileResponse,
@@ -20,17 +19,16 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import condition, require_safe
 
 from claims import bundle, publishing
 from claims.models import Claim, Claimant, Verdict
 from claims.publishing import Freshness, Scale
+from claims.snapshots import snapshot_response
 from claims.workflow import State
 
 LIST_PAGE_SIZE = 20
@@ -40,7 +38,6 @@ JSON_PAGE_SIZE = 50
 # verdict citing large PDFs must not hold a worker's memory twice over.
 BUNDLE_SPOOL_BYTES = 8 * 1024 * 1024
 # A stored copy is someone else's page: whatever it holds must not run as ours.
-SNAPSHOT_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'", "X-Content-Type-Options": "nosniff"}
 
 
 # --- Freshness, computed once per request: condition() asks for the ETag and
@@ -290,19 +287,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored copy of a source a public verdict cites, never as a page of
     this site: a download by default, or with `?as=text` the text we extracted."""
-    sources = publishing.public_sources().exclude(snapshot="")
-    if request.GET.get("as") == "text":
-        source = get_object_or_404(sources, pk=pk)
-        response: HttpResponse = HttpResponse(source.text, content_type="text/plain; charset=utf-8")
-    else:
-        source = get_object_or_404(sources.defer("text"), pk=pk)
-        if not default_storage.exists(source.snapshot.name):
-            raise Http404("The stored copy is missing.")
-        response = StreamingHttpResponse(bundle.original_chunks(source), content_type="application/octet-stream")
-        response["Content-Disposition"] = content_disposition_header(True, bundle.snapshot_filename(source))
-    for name, value in SNAPSHOT_HEADERS.items():
-        response[name] = value
-    return response
+    return snapshot_response(request, publishing.public_sources(), pk)
 
 
 # --- JSON for partners.

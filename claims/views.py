@@ -6,8 +6,6 @@ works with JavaScript off."""
 
 from __future__ import annotations
 
-import gzip
-import mimetypes
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -37,6 +35,7 @@ from claims.forms import (
 )
 from claims.models import Article, Claim, Claimant, Source
 from claims.publishing_check import check_before_publishing
+from claims.snapshots import snapshot_response
 
 PAGE_SIZE = 25
 MY_QUEUE_LIMIT = 50
@@ -335,18 +334,8 @@ def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """The bytes as fetched, as a download, or the extracted text as plain
     text. Never rendered as a live page in our origin: a snapshot is hostile
     content."""
-    source = get_object_or_404(Source, pk=pk, status=Source.Status.FETCHED)
-    if request.GET.get("as") == "text":
-        response = HttpResponse(source.text, content_type="text/plain; charset=utf-8")
-    else:
-        with source.snapshot.open("rb") as stored:
-            body = gzip.decompress(stored.read())
-        response = HttpResponse(body, content_type="application/octet-stream")
-        extension = mimetypes.guess_extension(source.content_type) or ".bin"
-        response["Content-Disposition"] = f'attachment; filename="snapshot-{source.sha256[:12]}{extension}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Any stored copy, even after a later fetch failed: that is when it is needed.
+    return snapshot_response(request, Source.objects.all(), pk)
 
 
 @require_POST

@@ -71,3 +71,25 @@ def test_the_claim_form_offers_recent_articles_only(desk_defaults: None) -> None
     offered = set(forms.ClaimForm().fields["article"].queryset.values_list("pk", flat=True))
     assert old.pk not in offered
     assert {article.pk for article in recent} == offered
+
+
+def test_the_desk_opens_any_stored_copy_as_a_sandboxed_download(
+    settings: Any, make_claim: Any, checker: Any, outsider: Any, client_for: Any
+) -> None:
+    from tests.conftest import fetch_as_worker
+    from tests.pages import Page, article_html, serving
+
+    claim = make_claim(state="researching")
+    with serving(settings, {"/article": Page(article_html())}) as site:
+        evidence = claim.add_evidence(by=checker, url=site.url("/article"), stance="context")
+        source = fetch_as_worker(evidence.source_id)
+    url = f"/desk/sources/{source.pk}/snapshot/"
+
+    download = client_for(checker).get(url)
+    assert b"".join(download.streaming_content) == article_html()
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    text = client_for(checker).get(url, {"as": "text"})
+    assert text["Content-Type"] == "text/plain; charset=utf-8"
+    assert source.text.encode() == text.content
+    assert client_for(outsider).get(url).status_code == 403

@@ -83,21 +83,25 @@ class Command(BaseCommand):
         def act(c: Claim, action: str, by: Any, **params: Any) -> Claim:
             return c.transition(action, by=by, expected_state=None, params=workflow.Params(**params))
 
-        def research(c: Claim, by: Any, rating: str, summary: str, *, source: str, quote: str) -> None:
+        def submit_research(
+            c: Claim, by: Any, rating: str, summary: str, *, source: str, quote: str, reviewer: Any = None
+        ) -> None:
+            """Take the claim, research it (one piece of evidence, a draft verdict) and submit it."""
+            act(c, "take", by)
+            act(c, "start", by)
             c.add_evidence(
                 by=by, offline_source=source, quote=quote, note="Demo evidence.", stance=Evidence.Stance.CONTEXT
             )
             c.save_draft_verdict(
                 by=by, rating=Rating.objects.get(label=rating), summary=summary, explanation=DEMO_NOTE, based_on=None
             )
+            act(c, "submit", by, person=reviewer)
 
         # Published, then corrected.
         arrests = claim(
             "Pakistani authorities have so far arrested 309 people associated with Islamic State.", priority=1
         )
-        act(arrests, "take", checker)
-        act(arrests, "start", checker)
-        research(
+        submit_research(
             arrests,
             checker,
             "Unproven",
@@ -105,7 +109,6 @@ class Command(BaseCommand):
             source="Army spokesman's press conference (recording)",
             quote="Pakistani authorities have so far arrested 309 people associated with Islamic State",
         )
-        act(arrests, "submit", checker)
         act(arrests, "approve", checker2)
         act(arrests, "publish", editor)
         act(
@@ -124,9 +127,7 @@ class Command(BaseCommand):
         quetta = claim(
             "A suicide bombing at a hospital in Quetta killed more than 70 people.", claimant="The article (reporting)"
         )
-        act(quetta, "take", checker2)
-        act(quetta, "start", checker2)
-        research(
+        submit_research(
             quetta,
             checker2,
             "True",
@@ -134,24 +135,21 @@ class Command(BaseCommand):
             source="Hospital and provincial government statements at the time",
             quote="killed more than 70 people",
         )
-        act(quetta, "submit", checker2)
         act(quetta, "approve", checker)
         act(quetta, "publish", editor)
         act(quetta, "retract", editor, note="Demo: retracted to show how a retraction notice looks to readers.")
 
         # In review, waiting for checker2.
         foreigners = claim("About 25 of those captured were foreigners, including Afghans and some Syrians.")
-        act(foreigners, "take", checker)
-        act(foreigners, "start", checker)
-        research(
+        submit_research(
             foreigners,
             checker,
             "Unproven",
             "No independent record of the nationalities of those arrested.",
             source="Army spokesman's press conference (recording)",
             quote="about 25 were foreigners including Afghans and some Syrians",
+            reviewer=checker2,
         )
-        act(foreigners, "submit", checker, person=checker2)
 
         # Researching.
         killed = claim("More than 3,500 militants have been killed in the operation.", priority=1)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,20 +25,31 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def enqueue_fetch(source_id: int) -> None:
-    """Send the fetch job; if the broker is down, log it and leave the row
-    pending for the sweeper, so nothing the user saved is lost."""
-    try:
-        fetch_source.delay(source_id)
-    except Exception:
-        log.warning("could not enqueue fetch of source %s; the sweeper will retry", source_id, exc_info=True)
+def batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), settings.FETCH_BATCH_SIZE):
+        yield ids[start : start + settings.FETCH_BATCH_SIZE]
 
 
-def enqueue_extract(source_id: int) -> None:
-    try:
-        extract_source.delay(source_id)
-    except Exception:
-        log.warning("could not enqueue extraction of source %s; the sweeper will retry", source_id, exc_info=True)
+def enqueue_fetches(source_ids: Iterable[int]) -> None:
+    """Send the fetch jobs, up to FETCH_BATCH_SIZE sources to a job; if the
+    broker is down, log it and leave the rows pending for the sweeper, so
+    nothing the user saved is lost."""
+    for batch in batches(source_ids):
+        try:
+            fetch_sources.delay(batch)
+        except Exception:
+            log.warning("could not enqueue fetch of sources %s; the sweeper will retry", batch, exc_info=True)
+            return  # the broker is down: the next batch would wait for the same timeout
+
+
+def enqueue_extractions(source_ids: Iterable[int]) -> None:
+    for batch in batches(source_ids):
+        try:
+            extract_sources.delay(batch)
+        except Exception:
+            log.warning("could not enqueue extraction of sources %s; the sweeper will retry", batch, exc_info=True)
+            return
 
 
 def enqueue_delivery(delivery_id: int) -> None:
@@ -52,30 +65,57 @@ def backoff(retries: int) -> float:
     return random.uniform(0, settings.FETCH_RETRY_BACKOFF * 2**retries)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=90, time_limit=120)
-def fetch_source(self, source_id: int) -> None:
-    source = Source.objects.filter(pk=source_id).first()
-    if source is None or not source.claim_for_fetch():
+# A job fetches its sources one after another: the worker's threads are the
+# concurrency, and bulk work (the sweeper, the re-check of published sources)
+# pays Celery's cost per message once per batch; a new citation is a batch of
+# one. Time limits cover a whole batch.
+FETCH_JOB_LIMIT = settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=FETCH_JOB_LIMIT + 30, time_limit=FETCH_JOB_LIMIT + 60)
+def fetch_sources(source_ids: list[int]) -> None:
+    sources = list(Source.objects.filter(pk__in=source_ids).order_by("pk"))
+    fetched = []
+    for position, source in enumerate(sources):
+        if not source.claim_for_fetch():
+            continue  # another job has it, or it is done
+        try:
+            if source.fetch_now():
+                fetched.append(source.pk)
+        except FetchError as error:
+            retry_later(source, str(error))
+        except SoftTimeLimitExceeded:
+            retry_later(source, "The fetch took too long.")
+            enqueue_fetches(later.pk for later in sources[position + 1 :])
+            break
+    enqueue_extractions(fetched)
+
+
+def retry_later(source: Source, message: str) -> None:
+    """After a transient failure: back to pending, and a job of its own after
+    the backoff (the sweeper sends it if that message is lost). Counted on the
+    row, so a copy the sweeper sent does not start the count again."""
+    if source.attempts > settings.FETCH_MAX_RETRIES:
+        source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.attempts} attempts)")
+        return
+    delay = backoff(source.attempts - 1)
+    if not source.schedule_retry(message, delay):
         return
     try:
-        source.fetch_now()
-    except (FetchError, SoftTimeLimitExceeded) as error:
-        message = str(error) or "The fetch took too long."
-        # Counted on the row, not in the message: a copy the sweeper sent
-        # starts Celery's count again.
-        if source.attempts > settings.FETCH_MAX_RETRIES:
-            source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.attempts} attempts)")
-            return
-        delay = backoff(self.request.retries)
-        source.schedule_retry(message, delay)
-        raise self.retry(countdown=delay, exc=error) from error
+        fetch_sources.apply_async(([source.pk],), countdown=delay)
+    except Exception:
+        log.warning("could not enqueue the retry of source %s; the sweeper will send it", source.pk, exc_info=True)
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
-def extract_source(source_id: int) -> None:
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=60 * settings.FETCH_BATCH_SIZE,
+    time_limit=60 * settings.FETCH_BATCH_SIZE + 30,
+)
+def extract_sources(source_ids: list[int]) -> None:
     """CPU-bound, so it runs on the default queue's process pool."""
-    source = Source.objects.filter(pk=source_id, status=Source.Status.FETCHED, extracted_at=None).first()
-    if source is not None:
+    for source in Source.objects.filter(pk__in=source_ids, status=Source.Status.FETCHED, extracted_at=None):
         source.extract_now()
 
 
@@ -84,15 +124,13 @@ def sweep_sources() -> int:
     """Re-enqueue pending sources whose job was lost and stuck ones, and
     extractions that were lost."""
     now = timezone.now()
-    for source_id in Source.objects.awaiting_extraction(now).values_list("pk", flat=True)[:SWEEP_BATCH]:
-        enqueue_extract(source_id)
+    enqueue_extractions(Source.objects.awaiting_extraction(now).values_list("pk", flat=True)[:SWEEP_BATCH])
     # Stuck rows go back to pending, dated so that this same sweep sends them.
     Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
     ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])
     # Dated now, so the next sweep does not send them again while they wait in the queue.
     Source.objects.filter(pk__in=ids).update(updated_at=now, retry_at=None)
-    for source_id in ids:
-        enqueue_fetch(source_id)
+    enqueue_fetches(ids)
     return len(ids)
 
 
@@ -101,8 +139,9 @@ def refresh_published_sources() -> int:
     """Fetch again what published verdicts cite, so a dead link or a changed
     page is flagged for an editor."""
     before = timezone.now() - timedelta(days=settings.FETCH_REFRESH_DAYS)
-    sources = Source.objects.cited_by_published().filter(fetched_at__lt=before)[:SWEEP_BATCH]
-    return sum(source.refetch() for source in sources)
+    due = Source.objects.cited_by_published().filter(fetched_at__lt=before).values_list("pk", flat=True)
+    with transaction.atomic():
+        return len(Source.objects.filter(pk__in=list(due[:SWEEP_BATCH])).refetch())
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)

@@ -1,0 +1,145 @@
+"""Fetch jobs: several sources to a job, each taken with a compare-and-set on
+its row, and an outcome written only while the job still holds the row."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from claims.fetching import fetch
+from claims.models import Activity, Claim, Evidence, Source
+from claims.tasks import enqueue_fetches, fetch_sources, sweep_sources
+from tests.pages import Page, article_html, serving
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def researching(make_claim: Any) -> Claim:
+    return make_claim(state="researching")
+
+
+def settle(ids: list[int], seconds: float = 30) -> list[Source]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sources = list(Source.objects.filter(pk__in=ids).order_by("pk"))
+        if all(source.is_settled for source in sources):
+            return sources
+        time.sleep(0.05)
+    raise AssertionError(f"not settled after {seconds} s: {[(s.pk, s.status) for s in sources]}")
+
+
+def pending_sources(server: Any, count: int) -> list[int]:
+    """`count` pending sources the server has pages for, not yet enqueued."""
+    for n in range(count):
+        server.routes[f"/page/{n}"] = Page(article_html())
+    sources = Source.objects.bulk_create(Source(url=server.url(f"/page/{n}")) for n in range(count))
+    return [source.pk for source in sources]
+
+
+def test_many_sources_go_out_in_batches_and_every_one_is_fetched_once_and_logged(
+    celery_worker: Any, settings: Any, researching: Claim, checker: Any
+) -> None:
+    settings.FETCH_BATCH_SIZE = 3
+    with serving(settings) as server:
+        ids = pending_sources(server, 7)
+        Evidence.objects.bulk_create(Evidence(claim=researching, source_id=pk, added_by=checker) for pk in ids)
+        enqueue_fetches(ids)
+        sources = settle(ids)
+        requests = sorted(server.paths())
+
+    assert [source.status for source in sources] == [Source.Status.FETCHED] * 7
+    assert all(source.text and source.extracted_at for source in sources)
+    assert requests == sorted(f"/page/{n}" for n in range(7))  # once each
+    assert Activity.objects.filter(claim=researching, action="source_fetched").count() == 7
+
+
+def test_the_sweeper_sends_a_backlog_and_it_is_all_fetched(celery_worker: Any, settings: Any) -> None:
+    settings.FETCH_BATCH_SIZE = 4
+    with serving(settings) as server:
+        ids = pending_sources(server, 10)
+        Source.objects.filter(pk__in=ids).update(updated_at=timezone.now() - timedelta(hours=1))  # their jobs were lost
+        assert sweep_sources() == 10
+        sources = settle(ids)
+
+    assert {source.status for source in sources} == {Source.Status.FETCHED}
+
+
+def test_a_job_skips_a_source_another_job_has_taken(settings: Any) -> None:
+    with serving(settings) as server:
+        [source_id] = pending_sources(server, 1)
+        other_job = Source.objects.get(pk=source_id)
+        assert other_job.claim_for_fetch()
+
+        fetch_sources([source_id])
+
+        assert server.paths() == []
+    source = Source.objects.get(pk=source_id)
+    assert (source.status, source.attempts) == (Source.Status.FETCHING, 1)
+
+
+def test_two_copies_of_a_row_cannot_both_take_its_job(settings: Any) -> None:
+    source = Source.objects.create(url="https://example.org/report")
+    first, second = Source.objects.get(pk=source.pk), Source.objects.get(pk=source.pk)
+
+    assert first.claim_for_fetch()
+    assert not second.claim_for_fetch()
+    assert not Source.objects.get(pk=source.pk).claim_for_fetch()  # fetching, not stuck yet
+    assert Source.objects.get(pk=source.pk).attempts == 1
+
+
+def test_a_finished_source_is_not_taken_again(settings: Any) -> None:
+    source = Source.objects.create(url="https://example.org/report", status=Source.Status.FETCHED)
+    assert not source.claim_for_fetch()
+    assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
+
+
+def test_a_job_that_lost_its_row_to_the_sweeper_does_not_overwrite_the_new_jobs_outcome(
+    settings: Any, researching: Claim, checker: Any
+) -> None:
+    settings.FETCH_STUCK_AFTER = 60
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        evidence = researching.add_evidence(
+            by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT
+        )
+        late = Source.objects.get(pk=evidence.source_id)
+        assert late.claim_for_fetch()
+        fetched = fetch(late.url)
+    # The late job overran; the row looks stuck, and a new job takes it and fails.
+    Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    new = Source.objects.get(pk=late.pk)
+    assert new.claim_for_fetch()
+    new.record_failure(Source.Status.FAILED, "The site answered 410.")
+
+    assert late.record_fetched(fetched) is False
+    late.record_failure(Source.Status.BLOCKED, "too late")
+    assert late.schedule_retry("too late", 1) is False
+
+    source = Source.objects.get(pk=late.pk)
+    assert (source.status, source.last_error, source.attempts) == (Source.Status.FAILED, "The site answered 410.", 2)
+    assert source.sha256 == ""
+    actions = list(
+        Activity.objects.filter(claim=researching, action__startswith="source_").values_list("action", "note")
+    )
+    assert actions == [("source_failed", f"{source.url}: The site answered 410.")]
+
+
+def test_a_source_cited_twice_by_one_claim_logs_the_fetch_once_on_it(
+    settings: Any, researching: Claim, checker: Any, make_claim: Any
+) -> None:
+    other = make_claim(state="researching")
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        url = server.url("/article")
+        for claim in (researching, researching, other):
+            claim.add_evidence(by=checker, url=url, quote="", stance=Evidence.Stance.CONTEXT)
+        source = Source.objects.get(url=url)
+        assert source.claim_for_fetch()
+        assert source.fetch_now()
+
+    fetched = Activity.objects.filter(action="source_fetched", note__startswith=url)
+    assert sorted(fetched.values_list("claim_id", flat=True)) == sorted([researching.pk, other.pk])
+    assert {entry.actor_id for entry in fetched} == {None}

@@ -2,17 +2,19 @@
 
 A local server answers every request after 100 ms. In the same run:
  1. the practical limit: one asyncio process, aiohttp, N URLs at concurrency C;
- 2. factcheck: the same N URLs as Source rows fetched by real Celery workers
-    (W processes x T threads, the `fetch` queue) from the real broker, through
-    the real fetcher (SSRF guard, limits, bounded decompression) and the real
-    model layer (row claimed with a conditional UPDATE, text extracted, snapshot
-    stored, outcome recorded).
+ 2. factcheck: the same N URLs as Source rows, each cited by a claim, sent by
+    `enqueue_fetches` (as the sweeper sends a backlog) to real Celery workers
+    (W processes x C/W greenlets or threads, the `fetch` queue) on the real
+    broker, through the real fetcher (SSRF guard, limits, bounded
+    decompression) and the real model layer (row taken with a compare-and-set,
+    snapshot stored, outcome recorded, "source fetched" logged on the claim).
+    Extraction is off: it is queued to the default queue, which has no worker.
 
-    python3 dev.py bench [--sources 1000] [--concurrency 100] [--workers 2]
+    python3 dev.py bench [--sources 1000] [--concurrency 100] [--workers 2] [--pool gevent|threads]
 
 Uses PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, by default a
-`factcheck_bench` database on 127.0.0.1 and Redis database 14); nothing it
-writes outlives the run.
+`factcheck_bench` database on 127.0.0.1, made fresh and dropped at the end,
+and Redis database 14).
 """
 
 from __future__ import annotations

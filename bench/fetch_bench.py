@@ -12,9 +12,10 @@ A local server answers every request after 100 ms. In the same run:
 
     python3 dev.py bench [--sources 1000] [--concurrency 100] [--workers 2] [--pool gevent|threads]
 
-Uses PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, by default a
-`factcheck_bench` database on 127.0.0.1, made fresh and dropped at the end,
-and Redis database 14).
+Uses PostgreSQL and Redis of its own, never DATABASE_URL or CELERY_BROKER_URL
+(it drops its database and purges its queues): BENCH_DATABASE_URL, by default
+a `factcheck_bench` database on 127.0.0.1, made fresh and dropped at the end,
+and BENCH_BROKER_URL, by default Redis database 14.
 """
 
 from __future__ import annotations
@@ -139,18 +140,19 @@ def main() -> None:
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"),
-        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14"),
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"),
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
         "VAR_DIR": str(work),
         "FETCH_ALLOW_LOOPBACK": "True",
         "FETCH_ALLOWED_PORTS": str(port),
+        "FETCH_SLOTS": str(args.concurrency),
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
-    on_postgres = env["DATABASE_URL"].startswith("postgres")
-    if on_postgres:
-        fresh_database(env["DATABASE_URL"])
+    if not env["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("BENCH_DATABASE_URL must name a PostgreSQL database the benchmark may drop")
+    fresh_database(env["DATABASE_URL"])
 
     import django
 
@@ -204,8 +206,7 @@ def main() -> None:
             process.wait(timeout=30)
 
         connection.close()
-        if on_postgres:
-            fresh_database(env["DATABASE_URL"], create=False)
+        fresh_database(env["DATABASE_URL"], create=False)
 
     ratio = elapsed / baseline
     print(f"{args.sources} sources, each answering in {args.delay_ms} ms, concurrency {args.concurrency}")

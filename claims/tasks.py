@@ -7,6 +7,7 @@ lost and takes back what a dead worker left half-done."""
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -26,9 +27,13 @@ SWEEP_BATCH = 500
 
 
 def batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids in jobs: spread over every fetch slot of the deployment
+    (FETCH_SLOTS) before a job gets a second source, and at most
+    FETCH_BATCH_SIZE to a job."""
     ids = list(ids)
-    for start in range(0, len(ids), settings.FETCH_BATCH_SIZE):
-        yield ids[start : start + settings.FETCH_BATCH_SIZE]
+    size = min(settings.FETCH_BATCH_SIZE, max(1, math.ceil(len(ids) / settings.FETCH_SLOTS)))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def enqueue_fetches(source_ids: Iterable[int]) -> None:

@@ -227,8 +227,11 @@ FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
 # deployment to refuse besides the private and special ranges.
 FETCH_ALLOWED_PORTS = tuple(env.list("FETCH_ALLOWED_PORTS", cast=int, default=[]))
 FETCH_BLOCKED_NETWORKS = tuple(env.list("FETCH_BLOCKED_NETWORKS", default=[]))
-# Sources per fetch job when many are sent at once (the sweeper, the re-check
-# of published sources); a job fetches them one after another.
+# When many sources are sent at once (the sweeper, the re-check of published
+# sources), they are spread over FETCH_SLOTS jobs (the fetches all fetch
+# workers run at once: processes x concurrency), at most FETCH_BATCH_SIZE to
+# a job; a job fetches its sources one after another.
+FETCH_SLOTS = env.int("FETCH_SLOTS", default=100)
 FETCH_BATCH_SIZE = env.int("FETCH_BATCH_SIZE", default=10)
 # Retries of transient failures (timeouts, 429, 5xx): exponential backoff with jitter.
 FETCH_MAX_RETRIES = env.int("FETCH_MAX_RETRIES", default=5)

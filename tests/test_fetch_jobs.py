@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.fetching import fetch
 from claims.models import Activity, Claim, Evidence, Source
-from claims.tasks import enqueue_fetches, fetch_sources, sweep_sources
+from claims.tasks import batches, enqueue_fetches, fetch_sources, sweep_sources
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +56,19 @@ def test_many_sources_go_out_in_batches_and_every_one_is_fetched_once_and_logged
     assert all(source.text and source.extracted_at for source in sources)
     assert requests == sorted(f"/page/{n}" for n in range(7))  # once each
     assert Activity.objects.filter(claim=researching, action="source_fetched").count() == 7
+
+
+@pytest.mark.parametrize(
+    ("count", "sizes"),
+    [(1, [1]), (3, [1, 1, 1]), (8, [2, 2, 2, 2]), (9, [3, 3, 3]), (20, [3, 3, 3, 3, 3, 3, 2])],
+)
+def test_a_backlog_fills_every_fetch_slot_before_a_job_gets_a_second_source(
+    settings: Any, count: int, sizes: list[int]
+) -> None:
+    settings.FETCH_SLOTS, settings.FETCH_BATCH_SIZE = 4, 3
+    jobs = list(batches(range(count)))
+    assert [len(job) for job in jobs] == sizes
+    assert [pk for job in jobs for pk in job] == list(range(count))
 
 
 def test_the_sweeper_sends_a_backlog_and_it_is_all_fetched(celery_worker: Any, settings: Any) -> None:

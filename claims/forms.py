@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -75,13 +76,18 @@ def check_cited_url(url: str) -> str:
         address = ipaddress.ip_address(host)
     except ValueError:
         return url
-    if not address.is_global:
+    if not address.is_global and not (settings.FETCH_ALLOW_LOOPBACK and address.is_loopback):
         raise forms.ValidationError("This address points inside a private network; cite a public address.")
     return url
 
 
 class ArticleForm(forms.ModelForm):
     url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Leave it blank to take it from the page at the URL."
 
     class Meta:
         model = Article
@@ -91,7 +97,10 @@ class ArticleForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 12}),
         }
         labels = {"published_on": "Published on", "body": "Text"}
-        help_texts = {"body": "Paste the story, transcript or post."}
+        help_texts = {
+            "body": "Paste the story, transcript or post, or give its URL: a worker fetches the page and fills in "
+            "what you leave blank."
+        }
 
     def clean_body(self) -> str:
         return _max_chars(self.cleaned_data["body"], MAX_BODY_CHARS, "The text")
@@ -102,6 +111,15 @@ class ArticleForm(forms.ModelForm):
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         return check_cited_url(url) if url else url
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("title"):
+            if cleaned.get("url"):
+                cleaned["title"] = cleaned["url"][:300]  # until the page's own title is known
+            elif "url" not in self.errors:
+                self.add_error("title", "Give a title, or the article's URL to take it from the page.")
+        return cleaned
 
 
 class ClaimForm(forms.ModelForm):

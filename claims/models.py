@@ -37,6 +37,14 @@ class Article(models.Model):
     author = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     body = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The article's URL, fetched and extracted like a cited source.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -48,6 +56,38 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("desk:article", args=[self.pk])
+
+    @property
+    def awaits_page(self) -> bool:
+        """Its URL is still being fetched or extracted."""
+        return self.source is not None and not self.source.is_settled
+
+    def fetch_page(self) -> None:
+        """Fetch the article's URL through the same guarded worker as cited
+        sources; what the desk left blank is filled from the page when it has
+        been extracted (at once, if another claim already cited that page)."""
+        with transaction.atomic():  # the job is sent once the article points at its source
+            self.source = Source.for_url(self.url)
+            self.save(update_fields=["source"])
+        if self.source.extracted_at is not None:
+            self.fill_from_page()
+
+    def fill_from_page(self) -> None:
+        """Fill the fields left blank (the title, while it is still the URL it
+        was given) from the extracted page; never what a person typed."""
+        page = self.source
+        found = {
+            "title": page.title[:300] if self.title in ("", self.url[:300]) else "",
+            "outlet": page.site_name[:200] if not self.outlet else "",
+            "author": page.author[:200] if not self.author else "",
+            "published_on": page.published_on if self.published_on is None else None,
+            "body": page.text if not self.body else "",
+        }
+        changed = [name for name, value in found.items() if value]
+        for name in changed:
+            setattr(self, name, found[name])
+        if changed:
+            self.save(update_fields=changed)
 
 
 def claimant_key(name: str) -> str:
@@ -669,6 +709,9 @@ class Source(models.Model):
                     check_quote(item.quote, self.text) if item.quote.strip() else Evidence.QuoteCheck.NOT_CHECKABLE
                 )
             Evidence.objects.bulk_update(evidence, ["quote_check"])
+            for article in self.articles.all():
+                article.source = self
+                article.fill_from_page()
 
     def record_failure(self, status: str, message: str, http_status: int | None = None) -> None:
         was_fetched = bool(self.fetched_at)

@@ -28,4 +28,5 @@ urlpatterns = [
     path("articles/", views.article_list, name="article_list"),
     path("articles/new/", views.article_new, name="article_new"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/refetch/", views.article_refetch, name="article_refetch"),
 ]

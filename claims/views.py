@@ -105,6 +105,8 @@ def article_new(request: HttpRequest) -> HttpResponse:
         article = form.save(commit=False)
         article.created_by = request.user
         article.save()
+        if article.url:
+            article.fetch_page()
         messages.success(request, "Article added. Now add the claims it makes.")
         return redirect(article)
     return render(request, "claims/article_new.html", {"form": form}, status=422 if form.errors else 200)
@@ -112,8 +114,13 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 @desk_member_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article, its claims, and a form to add one more (POST)."""
-    article = get_object_or_404(Article, pk=pk)
+    """The article, its claims, and a form to add one more (POST). While its
+    URL is being fetched the page polls the article's text (HX-Target
+    `article-text`), and 286 stops the polling when the fetch is over."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
+    if request.htmx and request.htmx.target == "article-text":
+        status = 200 if article.awaits_page else 286
+        return render(request, "claims/article_detail.html#article-text", {"article": article}, status=status)
     form = ClaimForm(request.POST or None, article=article)
     status = 200
     if request.method == "POST":
@@ -132,6 +139,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"article": article, "claims": claims, "form": form},
         status=status,
     )
+
+
+@require_POST
+@desk_member_required
+def article_refetch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fetch the article's URL again after a failure."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=pk, source__isnull=False)
+    article.source.refetch()
+    if not request.htmx:
+        return redirect(article)
+    return render(request, "claims/article_detail.html#article-text", {"article": article})
 
 
 @desk_member_required

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from celery.exceptions import SoftTimeLimitExceeded
 from pypdf import PdfReader
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -58,6 +59,8 @@ def extract(body: bytes, content_type: str, url: str, charset: str | None = None
             result = _from_text(body, charset, titled=content_type == "text/plain")
         else:
             return Extracted()
+    except SoftTimeLimitExceeded:
+        raise  # the job's time is up: not a fact about this page
     except Exception:
         # Parsers meet hostile input here; one bad source must not stop the worker.
         log.warning("could not extract text from %s (%s)", url, content_type, exc_info=True)

@@ -4,6 +4,7 @@ import gzip
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 from datetime import date, datetime, timedelta
@@ -23,6 +24,8 @@ from django.utils.text import slugify
 
 from claims import workflow
 from claims.workflow import State
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -504,15 +507,26 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(evidence__claim__state=State.PUBLISHED).distinct()
 
     def refetch(self) -> list[int]:
-        """Queue a new fetch of each of these sources that is not already under
-        way; the ids queued. The jobs are sent when the transaction commits."""
-        busy = [Source.Status.PENDING, Source.Status.FETCHING]
-        ids = list(self.exclude(status__in=busy).values_list("pk", flat=True))
-        Source.objects.filter(pk__in=ids).exclude(status__in=busy).update(
-            status=Source.Status.PENDING, retry_at=None, updated_at=timezone.now()
-        )
-        enqueue_fetches_on_commit(ids)
+        """Queue a new fetch, with a fresh retry budget, of each of these
+        sources that is not already under way; the ids queued (locked, so two
+        requests at once queue each source once). The jobs are sent when the
+        transaction commits."""
+        with transaction.atomic():
+            idle = self.exclude(status__in=[Source.Status.PENDING, Source.Status.FETCHING])
+            ids = list(idle.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            Source.objects.filter(pk__in=ids).update(
+                status=Source.Status.PENDING, retries=0, retry_at=None, updated_at=timezone.now()
+            )
+            enqueue_fetches_on_commit(ids)
         return ids
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool before a wait
+    on the network, so a pool smaller than a worker's concurrency serves all
+    of it (unless a caller's transaction holds the connection)."""
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def enqueue_fetches_on_commit(source_ids: list[int]) -> None:
@@ -551,8 +565,16 @@ class Source(models.Model):
     snapshot = models.FileField(upload_to="snapshots/", max_length=200, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Fetch jobs that took this row, ever: the token of the job that holds it."
+    )
+    retries = models.PositiveSmallIntegerField(
+        default=0, help_text="Transient failures in a row since the last outcome or request: the retry budget."
+    )
     retry_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a fetch last came to an outcome, whatever it was."
+    )
     last_error = models.TextField(blank=True)
     changed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a re-fetch found different content, or found the page gone."
@@ -594,7 +616,10 @@ class Source(models.Model):
         now = timezone.now()
         stuck_since = now - timedelta(seconds=settings.FETCH_STUCK_AFTER)
         stuck = self.status == self.Status.FETCHING and self.updated_at < stuck_since
-        if self.status != self.Status.PENDING and not stuck:
+        # A copy that arrives before a retry's backoff is over leaves it to the
+        # job sent for that time (a little early is clock skew between hosts).
+        waiting = self.retry_at is not None and self.retry_at > now + timedelta(seconds=2)
+        if not (self.status == self.Status.PENDING and not waiting) and not stuck:
             return False
         as_read = Source.objects.filter(pk=self.pk, status=self.status, attempts=self.attempts)
         if not as_read.update(status=self.Status.FETCHING, attempts=self.attempts + 1, updated_at=now, retry_at=None):
@@ -622,10 +647,7 @@ class Source(models.Model):
         retry; anything else is recorded on the row."""
         from claims import fetching
 
-        if not connection.in_atomic_block:
-            # Give the connection back to the pool for the network wait, so a
-            # pool smaller than the worker's thread count serves every thread.
-            connection.close()
+        release_connection()
         try:
             fetched = fetching.fetch(self.url)
         except fetching.BlockedURL as error:
@@ -648,7 +670,10 @@ class Source(models.Model):
             # A published verdict relies on the copy it was checked against:
             # keep it (and its quote checks), and flag the change for an editor.
             with transaction.atomic():
-                if self._record(status=self.Status.FETCHED, changed_at=timezone.now(), last_error=""):
+                kept = self._record(
+                    status=self.Status.FETCHED, changed_at=timezone.now(), last_error="", **self._outcome()
+                )
+                if kept:
                     self._log_on_citing_claims(
                         "source_changed",
                         f"{self.url}: the page changed since it was checked (now SHA-256 {sha256[:12]}…); "
@@ -670,6 +695,7 @@ class Source(models.Model):
                 extracted_at=None,
                 last_error="",
                 changed_at=timezone.now() if changed else self.changed_at,
+                **self._outcome(),
             )
             if not recorded:
                 return False
@@ -681,13 +707,25 @@ class Source(models.Model):
 
     def extract_now(self) -> None:
         """Title, metadata and main text from the stored snapshot, and every
-        citing quote checked against that text."""
+        citing quote checked against that text. A stored copy that cannot be
+        read leaves the source without text, like a page with none."""
         from claims import extraction
+
+        try:
+            with self.snapshot.open("rb") as stored:
+                body = gzip.decompress(stored.read())
+        except (OSError, EOFError, ValueError):
+            log.warning("the stored copy of source %s cannot be read", self.pk, exc_info=True)
+            body = b""
+        self.record_extracted(
+            extraction.extract(body, self.content_type, self.final_url or self.url, self.charset or None)
+        )
+
+    def record_extracted(self, extracted: Any) -> None:
+        """Save what extraction found (an empty `Extracted` when the page
+        could not be read in time) and check the citing quotes against it."""
         from claims.quotes import check_quote
 
-        with self.snapshot.open("rb") as stored:
-            body = gzip.decompress(stored.read())
-        extracted = extraction.extract(body, self.content_type, self.final_url or self.url, self.charset or None)
         fields = {
             "title": extracted.title[:500],
             "site_name": extracted.site_name[:200],
@@ -705,8 +743,9 @@ class Source(models.Model):
                 setattr(self, name, value)
             evidence = list(self.evidence.all())
             for item in evidence:
+                checkable = item.quote.strip() and self.text
                 item.quote_check = (
-                    check_quote(item.quote, self.text) if item.quote.strip() else Evidence.QuoteCheck.NOT_CHECKABLE
+                    check_quote(item.quote, self.text) if checkable else Evidence.QuoteCheck.NOT_CHECKABLE
                 )
             Evidence.objects.bulk_update(evidence, ["quote_check"])
             for article in self.articles.all():
@@ -722,6 +761,7 @@ class Source(models.Model):
                 last_error=message,
                 retry_at=None,
                 changed_at=timezone.now() if was_fetched else self.changed_at,
+                **self._outcome(),
             )
             if not recorded:
                 return
@@ -733,7 +773,13 @@ class Source(models.Model):
         `delay` seconds and the sweeper if that message is lost. False if this
         job no longer holds the row."""
         retry_at = timezone.now() + timedelta(seconds=delay)
-        return self._record(status=self.Status.PENDING, last_error=message, retry_at=retry_at)
+        return self._record(status=self.Status.PENDING, last_error=message, retry_at=retry_at, retries=self.retries + 1)
+
+    @staticmethod
+    def _outcome() -> dict[str, Any]:
+        """The fields every outcome of a fetch sets: checked now, and the retry
+        budget full again."""
+        return {"checked_at": timezone.now(), "retries": 0}
 
     def refetch(self) -> bool:
         """Queue a new fetch (a fact-checker's retry); False if one is already
@@ -753,7 +799,7 @@ class Source(models.Model):
             f"SELECT DISTINCT claim_id, %s, '', '', %s, %s FROM {Evidence._meta.db_table} WHERE source_id = %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [action, note, timezone.now(), self.pk])
+            cursor.execute(sql, [action, note, connection.ops.adapt_datetimefield_value(timezone.now()), self.pk])
 
 
 def store_snapshot(body: bytes, sha256: str) -> str:
@@ -963,6 +1009,7 @@ class WebhookDelivery(models.Model):
             "X-Factcheck-Delivery": str(self.pk),
             "X-Factcheck-Signature": self.webhook.sign(body),
         }
+        release_connection()
         try:
             response = fetching.fetch(self.webhook.url, method="POST", data=body, headers=headers)
         except fetching.BlockedURL as error:

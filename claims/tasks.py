@@ -15,12 +15,12 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from claims.extraction import Extracted
 from claims.fetching import FetchError
-from claims.models import Source, WebhookDelivery
+from claims.models import Source, WebhookDelivery, release_connection
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
@@ -70,41 +70,46 @@ def backoff(retries: int) -> float:
     return random.uniform(0, settings.FETCH_RETRY_BACKOFF * 2**retries)
 
 
-# A job fetches its sources one after another: the worker's threads are the
+# A job fetches its sources one after another: the worker's greenlets are the
 # concurrency, and bulk work (the sweeper, the re-check of published sources)
 # pays Celery's cost per message once per batch; a new citation is a batch of
-# one. Time limits cover a whole batch.
-FETCH_JOB_LIMIT = settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE
+# one. The fetcher's deadline bounds each fetch; the hard limit is a backstop
+# (the gevent pool enforces it, not a soft one): a row it cuts off is taken
+# back by the sweeper after FETCH_STUCK_AFTER.
+FETCH_JOB_LIMIT = settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE + 60
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=FETCH_JOB_LIMIT + 30, time_limit=FETCH_JOB_LIMIT + 60)
+@shared_task(acks_late=True, ignore_result=True, time_limit=FETCH_JOB_LIMIT)
 def fetch_sources(source_ids: list[int]) -> None:
-    sources = list(Source.objects.filter(pk__in=source_ids).order_by("pk"))
     fetched = []
-    for position, source in enumerate(sources):
-        if not source.claim_for_fetch():
-            continue  # another job has it, or it is done
+    for source in Source.objects.filter(pk__in=source_ids).order_by("pk"):
         try:
-            if source.fetch_now():
+            if source.claim_for_fetch() and source.fetch_now():
                 fetched.append(source.pk)
         except FetchError as error:
             retry_later(source, str(error))
-        except SoftTimeLimitExceeded:
-            retry_later(source, "The fetch took too long.")
-            enqueue_fetches(later.pk for later in sources[position + 1 :])
-            break
+        except Exception:
+            # One source's surprise (a full disk, the database pool timing
+            # out) must not cost the rest of the batch; the row is retried.
+            log.exception("fetching source %s failed", source.pk)
+            retry_later(source, "Something went wrong on our side.")
+    release_connection()  # not held while the broker answers
     enqueue_extractions(fetched)
 
 
 def retry_later(source: Source, message: str) -> None:
     """After a transient failure: back to pending, and a job of its own after
     the backoff (the sweeper sends it if that message is lost). Counted on the
-    row, so a copy the sweeper sent does not start the count again."""
-    if source.attempts > settings.FETCH_MAX_RETRIES:
-        source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.attempts} attempts)")
-        return
-    delay = backoff(source.attempts - 1)
-    if not source.schedule_retry(message, delay):
+    row (`retries`), so a copy the sweeper sent does not start the count again."""
+    try:
+        if source.retries >= settings.FETCH_MAX_RETRIES:
+            source.record_failure(Source.Status.FAILED, f"{message} (gave up after {source.retries + 1} attempts)")
+            return
+        delay = backoff(source.retries)
+        if not source.schedule_retry(message, delay):
+            return
+    except Exception:
+        log.exception("could not record the failure of source %s; the sweeper will take it back", source.pk)
         return
     try:
         fetch_sources.apply_async(([source.pk],), countdown=delay)
@@ -112,16 +117,28 @@ def retry_later(source: Source, message: str) -> None:
         log.warning("could not enqueue the retry of source %s; the sweeper will send it", source.pk, exc_info=True)
 
 
+EXTRACT_LIMIT = 60  # seconds per source
+
+
 @shared_task(
     acks_late=True,
     ignore_result=True,
-    soft_time_limit=60 * settings.FETCH_BATCH_SIZE,
-    time_limit=60 * settings.FETCH_BATCH_SIZE + 30,
+    soft_time_limit=EXTRACT_LIMIT * settings.FETCH_BATCH_SIZE,
+    time_limit=EXTRACT_LIMIT * settings.FETCH_BATCH_SIZE + 30,
 )
 def extract_sources(source_ids: list[int]) -> None:
     """CPU-bound, so it runs on the default queue's process pool."""
-    for source in Source.objects.filter(pk__in=source_ids, status=Source.Status.FETCHED, extracted_at=None):
-        source.extract_now()
+    sources = list(Source.objects.filter(pk__in=source_ids, status=Source.Status.FETCHED, extracted_at=None))
+    for position, source in enumerate(sources):
+        try:
+            source.extract_now()
+        except SoftTimeLimitExceeded:
+            # This page took the batch's time: it stays without text (its
+            # quotes cannot be checked), and the rest go to a new job.
+            log.warning("extracting source %s took too long; it is kept without text", source.pk)
+            source.record_extracted(Extracted())
+            enqueue_extractions(later.pk for later in sources[position + 1 :])
+            return
 
 
 @shared_task(ignore_result=True)
@@ -133,8 +150,9 @@ def sweep_sources() -> int:
     # Stuck rows go back to pending, dated so that this same sweep sends them.
     Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
     ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])
-    # Dated now, so the next sweep does not send them again while they wait in the queue.
-    Source.objects.filter(pk__in=ids).update(updated_at=now, retry_at=None)
+    # Dated now, so the next sweep does not send them again while they wait in
+    # the queue; only if still due (a retry scheduled meanwhile keeps its time).
+    Source.objects.due_for_sweep(now).filter(pk__in=ids).update(updated_at=now, retry_at=None)
     enqueue_fetches(ids)
     return len(ids)
 
@@ -144,9 +162,10 @@ def refresh_published_sources() -> int:
     """Fetch again what published verdicts cite, so a dead link or a changed
     page is flagged for an editor."""
     before = timezone.now() - timedelta(days=settings.FETCH_REFRESH_DAYS)
-    due = Source.objects.cited_by_published().filter(fetched_at__lt=before).values_list("pk", flat=True)
-    with transaction.atomic():
-        return len(Source.objects.filter(pk__in=list(due[:SWEEP_BATCH])).refetch())
+    # By when a fetch last came to an outcome: a page flagged as changed or dead
+    # is checked again a period later, not every hour.
+    due = Source.objects.cited_by_published().filter(checked_at__lt=before).values_list("pk", flat=True)
+    return len(Source.objects.filter(pk__in=list(due[:SWEEP_BATCH])).refetch())
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)

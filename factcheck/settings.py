@@ -102,12 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int
     # the fetch benchmark ran 4x slower), and a thread-pool worker with
     # CONN_MAX_AGE held a connection per thread.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
-            "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
-            "timeout": env.float("DB_POOL_TIMEOUT", default=10),
-        }
+    # Added to what DATABASE_URL carries (sslmode=..., connect_timeout=...).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10),
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker write while the web process reads.

@@ -195,7 +195,7 @@ def test_a_published_source_that_changes_keeps_its_checked_copy_and_is_flagged(
     claim = make_claim(state="published")
     evidence = Evidence.objects.create(claim=claim, source=Source.for_url(site.url("/article")), quote="309")
     first = fetch_as_worker(evidence.source_id)
-    Source.objects.filter(pk=first.pk).update(fetched_at=first.fetched_at - timedelta(days=30))
+    Source.objects.filter(pk=first.pk).update(checked_at=first.checked_at - timedelta(days=30))
     site.routes["/article"] = Page(article_html().replace(b"309", b"390"))
 
     assert refresh_published_sources() == 1
@@ -207,7 +207,10 @@ def test_a_published_source_that_changes_keeps_its_checked_copy_and_is_flagged(
     assert source.text == first.text
     assert Evidence.objects.get(pk=evidence.pk).quote_check == "found"
     assert source.changed_at is not None
-    assert Activity.objects.filter(claim=claim, action="source_changed").exists()
+    assert Activity.objects.filter(claim=claim, action="source_changed").count() == 1
+    # Checked now: the next hourly run leaves it alone until the period is over.
+    assert refresh_published_sources() == 0
+    assert Source.objects.get(pk=first.pk).status == Source.Status.FETCHED
 
 
 def test_a_failed_source_can_be_fetched_again_from_the_claim_page(

@@ -4,6 +4,7 @@ from django.db import migrations
 
 from claims.defaults import ensure_defaults
 
+
 def create(apps, schema_editor):
     ensure_defaults(apps.get_model("claims", "Rating"), apps.get_model("auth", "Group"))
 

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0002_default_scale_and_groups'),
+        ("claims", "0002_default_scale_and_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='source',
-            field=models.ForeignKey(blank=True, help_text="The article's URL, fetched and extracted like a cited source.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='claims.source'),
+            model_name="article",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The article's URL, fetched and extracted like a cited source.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="claims.source",
+            ),
         ),
     ]

@@ -8,11 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+from claims import extraction, models
 from claims.fetching import fetch
 from claims.models import Activity, Claim, Evidence, Source
-from claims.tasks import batches, enqueue_fetches, fetch_sources, sweep_sources
+from claims.tasks import batches, enqueue_fetches, extract_sources, fetch_sources, sweep_sources
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +46,7 @@ def pending_sources(server: Any, count: int) -> list[int]:
 def test_many_sources_go_out_in_batches_and_every_one_is_fetched_once_and_logged(
     celery_worker: Any, settings: Any, researching: Claim, checker: Any
 ) -> None:
-    settings.FETCH_BATCH_SIZE = 3
+    settings.FETCH_SLOTS, settings.FETCH_BATCH_SIZE = 2, 3  # jobs of 3, 3 and 1
     with serving(settings) as server:
         ids = pending_sources(server, 7)
         Evidence.objects.bulk_create(Evidence(claim=researching, source_id=pk, added_by=checker) for pk in ids)
@@ -72,7 +74,7 @@ def test_a_backlog_fills_every_fetch_slot_before_a_job_gets_a_second_source(
 
 
 def test_the_sweeper_sends_a_backlog_and_it_is_all_fetched(celery_worker: Any, settings: Any) -> None:
-    settings.FETCH_BATCH_SIZE = 4
+    settings.FETCH_SLOTS, settings.FETCH_BATCH_SIZE = 3, 4  # jobs of 4, 4 and 2
     with serving(settings) as server:
         ids = pending_sources(server, 10)
         Source.objects.filter(pk__in=ids).update(updated_at=timezone.now() - timedelta(hours=1))  # their jobs were lost
@@ -111,7 +113,7 @@ def test_a_finished_source_is_not_taken_again(settings: Any) -> None:
     assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
 
 
-def test_a_job_that_lost_its_row_to_the_sweeper_does_not_overwrite_the_new_jobs_outcome(
+def test_a_job_that_lost_its_stuck_row_to_another_job_does_not_overwrite_that_jobs_outcome(
     settings: Any, researching: Claim, checker: Any
 ) -> None:
     settings.FETCH_STUCK_AFTER = 60
@@ -156,3 +158,143 @@ def test_a_source_cited_twice_by_one_claim_logs_the_fetch_once_on_it(
     fetched = Activity.objects.filter(action="source_fetched", note__startswith=url)
     assert sorted(fetched.values_list("claim_id", flat=True)) == sorted([researching.pk, other.pk])
     assert {entry.actor_id for entry in fetched} == {None}
+
+
+def test_a_job_whose_row_the_sweeper_took_back_does_not_overwrite_the_next_fetch(
+    settings: Any, researching: Claim, checker: Any
+) -> None:
+    settings.FETCH_STUCK_AFTER = 60
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        evidence = researching.add_evidence(
+            by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT
+        )
+        late = Source.objects.get(pk=evidence.source_id)
+        assert late.claim_for_fetch()
+        fetched = fetch(late.url)
+        # The late job overran; the sweeper takes the row back and a new job fetches it.
+        Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+        sweep_sources()
+        new = Source.objects.get(pk=late.pk)
+        assert (new.status, new.attempts) == (Source.Status.PENDING, 1)
+        assert new.claim_for_fetch()
+        server.routes["/article"] = Page(b"gone", status=410, content_type="text/plain")
+        assert new.fetch_now() is False
+
+    assert late.record_fetched(fetched) is False
+    source = Source.objects.get(pk=late.pk)
+    assert (source.status, source.http_status, source.sha256) == (Source.Status.FAILED, 410, "")
+
+
+def test_a_refetch_refills_the_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
+    settings.FETCH_MAX_RETRIES, settings.FETCH_RETRY_BACKOFF = 2, 60
+    with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
+        url = server.url("/busy")
+        researching.add_evidence(by=checker, url=url, quote="", stance=Evidence.Stance.CONTEXT)
+        # Fetched many times over the weeks; then one 503 on the next check.
+        Source.objects.filter(url=url).update(status=Source.Status.FETCHED, attempts=9, retries=0)
+        assert Source.objects.get(url=url).refetch()
+        fetch_sources([Source.objects.get(url=url).pk])
+
+    source = Source.objects.get(url=url)
+    assert (source.status, source.attempts, source.retries) == (Source.Status.PENDING, 10, 1)
+    assert source.retry_at > timezone.now()
+    assert "gave up" not in source.last_error
+
+
+def test_a_source_gives_up_after_its_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
+    settings.FETCH_MAX_RETRIES = 2
+    with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
+        evidence = researching.add_evidence(
+            by=checker, url=server.url("/busy"), quote="", stance=Evidence.Stance.CONTEXT
+        )
+        for _ in range(3):
+            Source.objects.filter(pk=evidence.source_id).update(retry_at=None)  # its backoff is over
+            fetch_sources([evidence.source_id])
+
+    source = Source.objects.get(pk=evidence.source_id)
+    assert (source.status, source.retries, source.attempts) == (Source.Status.FAILED, 0, 3)
+    assert "gave up after 3 attempts" in source.last_error
+
+
+def test_a_copy_that_arrives_before_the_retry_time_leaves_it(settings: Any) -> None:
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        source = Source.objects.create(url=server.url("/article"), retry_at=timezone.now() + timedelta(minutes=1))
+        fetch_sources([source.pk])
+        assert server.paths() == []
+        Source.objects.filter(pk=source.pk).update(retry_at=timezone.now())
+        fetch_sources([source.pk])
+        assert server.paths() == ["/article"]
+    assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
+
+
+def test_two_retry_clicks_at_once_queue_one_fetch(settings: Any) -> None:
+    source = Source.objects.create(url="https://example.org/gone", status=Source.Status.FAILED, retries=3)
+    assert Source.objects.get(pk=source.pk).refetch() is True
+    assert Source.objects.get(pk=source.pk).refetch() is False
+    fresh = Source.objects.get(pk=source.pk)
+    assert (fresh.status, fresh.retries) == (Source.Status.PENDING, 0)
+
+
+def test_one_sources_surprise_does_not_cost_the_rest_of_its_batch(settings: Any, monkeypatch: Any) -> None:
+    real_store = models.store_snapshot
+
+    def disk_full_for_the_first(body: bytes, sha256: str) -> str:
+        if b"Report 0" in body:
+            raise OSError(28, "No space left on device")
+        return real_store(body, sha256)
+
+    monkeypatch.setattr(models, "store_snapshot", disk_full_for_the_first)
+    pages = {f"/page/{n}": Page(f"<html><title>Report {n}</title><p>Report {n}</p></html>".encode()) for n in range(3)}
+    with serving(settings, pages) as server:
+        ids = [Source.objects.create(url=server.url(f"/page/{n}")).pk for n in range(3)]
+        fetch_sources(ids)
+
+    first, *rest = Source.objects.filter(pk__in=ids).order_by("pk")
+    assert (first.status, first.retries) == (Source.Status.PENDING, 1)
+    assert first.last_error == "Something went wrong on our side."
+    assert [source.status for source in rest] == [Source.Status.FETCHED] * 2
+
+
+def test_an_unreadable_stored_copy_leaves_the_source_without_text_and_its_quotes_uncheckable(
+    settings: Any, researching: Claim, checker: Any
+) -> None:
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        evidence = researching.add_evidence(
+            by=checker, url=server.url("/article"), quote="309 people", stance=Evidence.Stance.CONTEXT
+        )
+        source = Source.objects.get(pk=evidence.source_id)
+        assert source.claim_for_fetch()
+        assert source.fetch_now()
+    source.snapshot.storage.delete(source.snapshot.name)
+
+    extract_sources([source.pk])
+
+    source.refresh_from_db()
+    assert source.extracted_at is not None
+    assert source.text == ""
+    assert Evidence.objects.get(pk=evidence.pk).quote_check == Evidence.QuoteCheck.NOT_CHECKABLE
+    assert sweep_sources() == 0  # not sent again every minute
+
+
+def test_a_page_that_takes_the_extraction_jobs_time_is_kept_without_text_and_the_rest_go_on(
+    settings: Any, monkeypatch: Any
+) -> None:
+    real_extract = extraction.extract
+
+    def slow_for_the_first(body: bytes, content_type: str, url: str, charset: str | None = None) -> Any:
+        if url.endswith("/page/0"):
+            raise SoftTimeLimitExceeded()
+        return real_extract(body, content_type, url, charset)
+
+    monkeypatch.setattr(extraction, "extract", slow_for_the_first)
+    with serving(settings, {f"/page/{n}": Page(article_html()) for n in range(2)}) as server:
+        sources = [Source.objects.create(url=server.url(f"/page/{n}")) for n in range(2)]
+        for source in sources:
+            assert source.claim_for_fetch()
+            assert source.fetch_now()
+
+    extract_sources([source.pk for source in sources])
+
+    slow, other = (Source.objects.get(pk=source.pk) for source in sources)
+    assert (slow.extracted_at is not None, slow.text) == (True, "")
+    assert other.extracted_at is None  # sent to a job of its own

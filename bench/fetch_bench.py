@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,8 +79,9 @@ def fresh_database(url: str, create: bool = True) -> None:
     """Drop the benchmark's database, and make it again unless `create` is False."""
     import psycopg
 
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if create:
             connection.execute(f'CREATE DATABASE "{name}"')
@@ -134,6 +136,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes; threads each = concurrency / workers")
     parser.add_argument("--delay-ms", type=int, default=100)
     parser.add_argument("--pool", default="gevent", choices=["gevent", "threads"])
+    parser.add_argument("--batch-size", type=int, default=10, help="FETCH_BATCH_SIZE; 1 = a job per source")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
@@ -146,12 +149,17 @@ def main() -> None:
         "FETCH_ALLOW_LOOPBACK": "True",
         "FETCH_ALLOWED_PORTS": str(port),
         "FETCH_SLOTS": str(args.concurrency),
+        "FETCH_BATCH_SIZE": str(args.batch_size),
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "LOG_LEVEL": "WARNING",
     }
+    app_database = os.environ.get("DATABASE_URL", "")
     os.environ.update(env)
-    if not env["DATABASE_URL"].startswith("postgres"):
+    bench_database = urlsplit(env["DATABASE_URL"])
+    if not bench_database.scheme.startswith("postgres") or not bench_database.path.strip("/"):
         raise SystemExit("BENCH_DATABASE_URL must name a PostgreSQL database the benchmark may drop")
+    if app_database and urlsplit(app_database)[1:3] == bench_database[1:3]:
+        raise SystemExit("BENCH_DATABASE_URL names the app's own database: the benchmark drops it; choose another")
     fresh_database(env["DATABASE_URL"])
 
     import django
@@ -165,7 +173,9 @@ def main() -> None:
     from factcheck.celery import app
 
     call_command("migrate", verbosity=0)
-    app.control.purge()
+    with app.connection_for_write() as broker:  # jobs an aborted run left
+        for queue in ("celery", "fetch"):
+            broker.default_channel.queue_purge(queue)
     server = start(
         [sys.executable, "bench/slow_server.py", str(port), str(args.delay_ms)], env, "ready", work / "s.log"
     )
@@ -200,22 +210,26 @@ def main() -> None:
         fetched = Source.objects.filter(pk__in=ids, status=Source.Status.FETCHED).count()
         logged = Activity.objects.filter(action="source_fetched").count()
     finally:
-        for process in [*workers, server]:
-            process.terminate()
-        for process in [*workers, server]:
-            process.wait(timeout=30)
-
-        connection.close()
-        fresh_database(env["DATABASE_URL"], create=False)
+        try:
+            for process in [*workers, server]:
+                process.terminate()
+            for process in [*workers, server]:
+                process.wait(timeout=30)
+        finally:
+            connection.close()
+            fresh_database(env["DATABASE_URL"], create=False)
 
     ratio = elapsed / baseline
     print(f"{args.sources} sources, each answering in {args.delay_ms} ms, concurrency {args.concurrency}")
     print(f"  aiohttp, one asyncio process:           {baseline:6.2f} s")
-    pool = f"Celery {args.workers} x {args.pool} {threads}"
+    pool = f"Celery {args.workers} x {args.pool} {threads}, batch {args.batch_size}"
     print(f"  factcheck, {pool + ':':29s}{elapsed:6.2f} s  (enqueue {enqueued:.2f} s)")
     print(f"  ratio: {ratio:.2f}x the practical limit (target: within 2.5x)")
     print(f"  fetched {fetched}, 'source fetched' logged on claims {logged}; extraction off (its queue has no worker)")
-    print("  CPU seconds during the run: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items()))
+    print(
+        "  CPU seconds during the run (PostgreSQL: every postgres process on the machine): "
+        + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
+    )
     if fetched != args.sources or logged != args.sources:
         raise SystemExit("not every source was fetched and logged")
 

@@ -104,6 +104,16 @@ def claimant_claims(claimant: Claimant) -> ClaimQuerySet:
     return current_claims().filter(speaker=claimant)
 
 
+def claimants_with_pages() -> QuerySet[Claimant]:
+    """Every claimant with a page (a verdict that stands; merged spellings
+    redirect), with `last_verdict_at`, when their newest public claim changed."""
+    return (
+        Claimant.objects.filter(merged_into=None, claims__in=current_claims())
+        .annotate(last_verdict_at=Max("claims__updated_at"))
+        .order_by("pk")
+    )
+
+
 def has_public_page(claimant: Claimant) -> bool:
     """Whether `claimant` has a page: a verdict that stands. Someone whose
     claims are all on the desk, or all retracted, gets no page about them."""

@@ -1,5 +1,5 @@
-"""The sitemap of verdict pages, for search engines. Retracted verdicts stay in
-it: their pages stay up with the notice."""
+"""The sitemaps of verdict and claimant pages, for search engines. Retracted
+verdicts stay in it: their pages stay up with the notice."""
 
 from __future__ import annotations
 
@@ -14,10 +14,22 @@ from django.db.models import Max
 from claims import publishing
 
 if TYPE_CHECKING:
-    from claims.models import Claim, ClaimQuerySet
+    from django.db.models import QuerySet
+
+    from claims.models import Claim, Claimant, ClaimQuerySet
 
 
-class VerdictSitemap(Sitemap):
+class PublicSitemap(Sitemap):
+    # Entries carry the public address from settings, like the canonical links
+    # and ClaimReview urls, not whatever host the request came in on.
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site: Any = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class VerdictSitemap(PublicSitemap):
     def items(self) -> ClaimQuerySet:
         # By pk, so an entry keeps its page of the sitemap as new verdicts appear.
         return publishing.public_claims().only("slug", "updated_at").order_by("pk")
@@ -28,17 +40,25 @@ class VerdictSitemap(Sitemap):
     def lastmod(self, claim: Claim) -> datetime:
         return claim.updated_at
 
-    # Entries carry the public address from settings, like the canonical links
-    # and ClaimReview urls, not whatever host the request came in on.
-    def get_protocol(self, protocol: str | None = None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
-
-    def get_domain(self, site: Any = None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
-
     def get_latest_lastmod(self) -> datetime | None:
         # The base class loads every item to find the newest; one aggregate does.
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-sitemaps = {"verdicts": VerdictSitemap}
+class ClaimantSitemap(PublicSitemap):
+    """One speaker's record: the claimants with a verdict that stands."""
+
+    def items(self) -> QuerySet[Claimant]:
+        return publishing.claimants_with_pages().only("slug")
+
+    def location(self, claimant: Claimant) -> str:
+        return claimant.get_absolute_url()
+
+    def lastmod(self, claimant: Claimant) -> datetime:
+        return claimant.last_verdict_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return publishing.current_claims().filter(speaker__isnull=False).aggregate(latest=Max("updated_at"))["latest"]
+
+
+sitemaps = {"verdicts": VerdictSitemap, "claimants": ClaimantSitemap}

@@ -319,3 +319,24 @@ def test_evidence_and_versions_do_not_multiply_a_claim_in_the_counts(
 
     assert "1 fact check of what" in html
     assert [count for label, _, count in bars(html) if label == "False"] == [1]
+
+
+def test_the_sitemap_lists_claimants_with_a_standing_verdict_and_only_them(
+    publish: Any, make_claim: Any, editor: Any, client: Client
+) -> None:
+    standing = publish(claimant="Lt Gen Asim Bajwa")
+    only_retracted = retract(publish(claimant="The minister"), editor)
+    on_the_desk = make_claim(state="researching", claimant="A senator", speaker=Claimant.for_name("A senator"))
+    alias = publish(claimant="DG ISPR").speaker
+    alias.merge_into(standing.speaker)
+
+    index = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-claimants.xml").content.decode()
+
+    assert "/sitemap-claimants.xml" in index
+    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert locations == [f"http://127.0.0.1:8000{claimant_url(standing)}"]
+    assert only_retracted.speaker.slug not in xml
+    assert on_the_desk.speaker.slug not in xml
+    assert alias.slug not in xml
+    assert "<lastmod>" in xml

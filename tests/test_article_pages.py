@@ -62,19 +62,19 @@ def test_what_the_desk_typed_is_kept_and_only_the_blanks_are_filled(
 
 
 @pytest.mark.django_db
-def test_an_article_with_neither_title_nor_url_is_refused(client_for: Any, checker: Any) -> None:
-    response = add_article(client_for(checker), body="Some text.")
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"body": "Some text."}, "Give a title, or the article&#x27;s URL to take it from the page."),
+        ({"url": "http://169.254.169.254/latest/meta-data/"}, "private network"),
+    ],
+)
+def test_an_article_without_a_title_or_a_fetchable_url_is_refused_and_nothing_saved(
+    fields: dict[str, str], error: str, client_for: Any, checker: Any
+) -> None:
+    response = add_article(client_for(checker), **fields)
     assert response.status_code == 422
-    assert "Give a title, or the article&#x27;s URL to take it from the page." in response.content.decode()
-    assert not Article.objects.exists()
-    assert not Source.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_private_article_url_is_refused_before_anything_is_saved(client_for: Any, checker: Any) -> None:
-    response = add_article(client_for(checker), url="http://169.254.169.254/latest/meta-data/")
-    assert response.status_code == 422
-    assert "private network" in response.content.decode()
+    assert error in response.content.decode()
     assert not Article.objects.exists()
     assert not Source.objects.exists()
 

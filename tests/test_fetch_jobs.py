@@ -113,19 +113,24 @@ def test_a_finished_source_is_not_taken_again(settings: Any) -> None:
     assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
 
 
+def late_job(server: Any, claim: Claim, checker: Any) -> tuple[Source, Any]:
+    """A job that took the source citing the server's /article and fetched the
+    page, but has not recorded it yet: it is about to overrun."""
+    evidence = claim.add_evidence(by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT)
+    late = Source.objects.get(pk=evidence.source_id)
+    assert late.claim_for_fetch()
+    fetched = fetch(late.url)
+    Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))  # looks stuck
+    return late, fetched
+
+
 def test_a_job_that_lost_its_stuck_row_to_another_job_does_not_overwrite_that_jobs_outcome(
     settings: Any, researching: Claim, checker: Any
 ) -> None:
     settings.FETCH_STUCK_AFTER = 60
     with serving(settings, {"/article": Page(article_html())}) as server:
-        evidence = researching.add_evidence(
-            by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT
-        )
-        late = Source.objects.get(pk=evidence.source_id)
-        assert late.claim_for_fetch()
-        fetched = fetch(late.url)
-    # The late job overran; the row looks stuck, and a new job takes it and fails.
-    Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+        late, fetched = late_job(server, researching, checker)
+    # Another job takes the stuck row, and fails.
     new = Source.objects.get(pk=late.pk)
     assert new.claim_for_fetch()
     new.record_failure(Source.Status.FAILED, "The site answered 410.")
@@ -165,14 +170,8 @@ def test_a_job_whose_row_the_sweeper_took_back_does_not_overwrite_the_next_fetch
 ) -> None:
     settings.FETCH_STUCK_AFTER = 60
     with serving(settings, {"/article": Page(article_html())}) as server:
-        evidence = researching.add_evidence(
-            by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT
-        )
-        late = Source.objects.get(pk=evidence.source_id)
-        assert late.claim_for_fetch()
-        fetched = fetch(late.url)
-        # The late job overran; the sweeper takes the row back and a new job fetches it.
-        Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+        late, fetched = late_job(server, researching, checker)
+        # The sweeper takes the row back and a new job fetches it.
         sweep_sources()
         new = Source.objects.get(pk=late.pk)
         assert (new.status, new.attempts) == (Source.Status.PENDING, 1)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -276,6 +277,13 @@ class WebhookForm(forms.ModelForm):
 class ClaimantMergeForm(forms.Form):
     merge = forms.ModelChoiceField(queryset=Claimant.objects.filter(merged_into=None), label="Merge")
     into = forms.ModelChoiceField(queryset=Claimant.objects.filter(merged_into=None), label="into")
+
+    def __init__(self, *args: Any, offered: Iterable[Claimant] = (), **kwargs: Any) -> None:
+        """`offered`: the claimants the drop-downs list (the page of the list
+        the editor is on, a search narrows it); any unmerged one validates."""
+        super().__init__(*args, **kwargs)
+        choices = [("", "---------"), *((c.pk, str(c)) for c in offered)]
+        self.fields["merge"].choices = self.fields["into"].choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

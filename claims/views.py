@@ -154,9 +154,14 @@ def article_refetch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @desk_member_required
 def claimant_list(request: HttpRequest) -> HttpResponse:
-    """Every claimant with their claims; editors merge two spellings of one
-    speaker (POST)."""
-    form = ClaimantMergeForm(request.POST or None)
+    """Every claimant with their claims, searchable by name; editors merge
+    two spellings of one speaker (POST), chosen from the page they see."""
+    search = request.GET.get("q", "").strip()[:200]
+    claimants = Claimant.objects.filter(merged_into=None).annotate(claim_count=Count("claims")).order_by("name", "pk")
+    if search:
+        claimants = claimants.filter(name__icontains=search)
+    page = Paginator(claimants, 50).get_page(request.GET.get("page"))
+    form = ClaimantMergeForm(request.POST or None, offered=page.object_list)
     status = 200
     if request.method == "POST":
         refusal = workflow.editor_refusal(request.user)
@@ -171,11 +176,15 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"Merged “{form.cleaned_data['merge']}” into “{form.cleaned_data['into']}” ({moved} claims)."
             )
-            return redirect("desk:claimants")
+            return redirect(request.get_full_path())
         status = 422
-    claimants = Claimant.objects.filter(merged_into=None).annotate(claim_count=Count("claims")).order_by("name")
-    page = Paginator(claimants, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "can_merge": workflow.editor_refusal(request.user) is None}
+    context = {
+        "page": page,
+        "form": form,
+        "search": search,
+        "query": urlencode({"q": search}) if search else "",
+        "can_merge": workflow.editor_refusal(request.user) is None,
+    }
     return render(request, "claims/claimant_list.html", context, status=status)
 
 

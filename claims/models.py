@@ -986,8 +986,11 @@ class WebhookDelivery(models.Model):
         return deliveries
 
     def claim_for_sending(self) -> bool:
-        """Take this delivery; False if another worker has it or it is done."""
-        taken = WebhookDelivery.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+        """Take this delivery; False if another worker has it, it is done, or
+        its retry's backoff is not over (a copy the sweeper sent leaves it to
+        the job sent for that time; a little early is clock skew)."""
+        due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now() + timedelta(seconds=2))
+        taken = WebhookDelivery.objects.filter(due, pk=self.pk, status=self.Status.PENDING).update(
             status=self.Status.SENDING, attempts=models.F("attempts") + 1, updated_at=timezone.now(), retry_at=None
         )
         if taken:

@@ -200,8 +200,9 @@ def sweep_deliveries() -> int:
         Q(retry_at__isnull=True, updated_at__lt=grace) | Q(retry_at__lt=grace), status=WebhookDelivery.Status.PENDING
     )
     ids = list(pending.values_list("pk", flat=True)[:SWEEP_BATCH])
-    # Dated now, so the next sweep does not send them again while they wait in the queue.
-    WebhookDelivery.objects.filter(pk__in=ids).update(updated_at=now, retry_at=None)
+    # Dated now, so the next sweep does not send them again while they wait in
+    # the queue; only if still due (a retry scheduled meanwhile keeps its time).
+    pending.filter(pk__in=ids).update(updated_at=now, retry_at=None)
     for delivery_id in ids:
         enqueue_delivery(delivery_id)
     return len(ids)

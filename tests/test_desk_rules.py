@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from claims import workflow
 from claims.forms import EvidenceForm
@@ -93,3 +94,15 @@ def test_the_desk_opens_any_stored_copy_as_a_sandboxed_download(
     assert text["Content-Type"] == "text/plain; charset=utf-8"
     assert source.text.encode() == text.content
     assert client_for(outsider).get(url).status_code == 403
+
+
+def test_a_delivery_waiting_for_its_retry_is_not_sent_early_by_a_stray_copy(make_claim: Any, editor: Any) -> None:
+    Webhook.objects.create(url="https://partner.example/hook")
+    claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
+    delivery = WebhookDelivery.objects.get(claim=claim)
+    assert delivery.claim_for_sending()
+    delivery.record(WebhookDelivery.Status.PENDING, error="timeout", retry_in=60)
+
+    assert not WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(retry_at=timezone.now())
+    assert WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()

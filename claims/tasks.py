@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -73,16 +74,23 @@ def backoff(retries: int) -> float:
 # A job fetches its sources one after another: the worker's greenlets are the
 # concurrency, and bulk work (the sweeper, the re-check of published sources)
 # pays Celery's cost per message once per batch; a new citation is a batch of
-# one. The fetcher's deadline bounds each fetch; the hard limit is a backstop
-# (the gevent pool enforces it, not a soft one): a row it cuts off is taken
-# back by the sweeper after FETCH_STUCK_AFTER.
-FETCH_JOB_LIMIT = settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE + 60
+# one. Limits: the fetcher's deadline bounds each fetch; the job's soft limit
+# is checked between sources (on every pool: gevent and threads do not raise
+# Celery's soft limit), and what is left goes to a new job; the hard limit is
+# the backstop, and a row it cuts off is taken back by the sweeper after
+# FETCH_STUCK_AFTER.
+FETCH_JOB_HARD_LIMIT = settings.FETCH_DEADLINE * (settings.FETCH_BATCH_SIZE + 1) + 60
 
 
-@shared_task(acks_late=True, ignore_result=True, time_limit=FETCH_JOB_LIMIT)
+@shared_task(acks_late=True, ignore_result=True, time_limit=FETCH_JOB_HARD_LIMIT)
 def fetch_sources(source_ids: list[int]) -> None:
+    soft_limit = time.monotonic() + settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE
+    sources = list(Source.objects.filter(pk__in=source_ids).order_by("pk"))
     fetched = []
-    for source in Source.objects.filter(pk__in=source_ids).order_by("pk"):
+    for position, source in enumerate(sources):
+        if time.monotonic() > soft_limit:
+            enqueue_fetches(later.pk for later in sources[position:])
+            break
         try:
             if source.claim_for_fetch() and source.fetch_now():
                 fetched.append(source.pk)

@@ -297,3 +297,20 @@ def test_a_page_that_takes_the_extraction_jobs_time_is_kept_without_text_and_the
     slow, other = (Source.objects.get(pk=source.pk) for source in sources)
     assert (slow.extracted_at is not None, slow.text) == (True, "")
     assert other.extracted_at is None  # sent to a job of its own
+
+
+def test_a_job_past_its_soft_limit_sends_the_rest_to_a_new_job(settings: Any) -> None:
+    settings.FETCH_DEADLINE, settings.FETCH_BATCH_SIZE = 0.5, 1  # a soft limit of 0.5 s
+
+    def slow(handler: Any) -> None:
+        time.sleep(0.3)
+        handler.send_page(Page(article_html()))
+
+    with serving(settings, {f"/page/{n}": slow for n in range(3)}) as server:
+        ids = [Source.objects.create(url=server.url(f"/page/{n}")).pk for n in range(3)]
+        fetch_sources(ids)
+        requested = server.paths()
+
+    assert requested == ["/page/0", "/page/1"]
+    statuses = list(Source.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True))
+    assert statuses == [Source.Status.FETCHED, Source.Status.FETCHED, Source.Status.PENDING]

@@ -5,19 +5,24 @@ source's fetch record, and the bytes of every stored copy exactly as they were
 fetched, so `sha256sum` on a file gives the hash we recorded when we fetched it.
 
 Stored copies are gzip-compressed in storage; they are decompressed a chunk at
-a time straight into the ZIP, never held whole in memory."""
+a time straight into the ZIP, never held whole in memory. A bundle is built
+once for each state of its verdict and kept in storage (`stored_bundle`)."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -26,6 +31,9 @@ from claims import publishing
 from claims.models import Claim, Evidence, Source, Verdict
 
 CHUNK_BYTES = 64 * 1024
+# A bundle being built stays in memory up to this size, then moves to a
+# temporary file: a verdict citing large PDFs must not hold memory twice over.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 # File name endings for the stored copies, by media type. A fixed table, not
 # `mimetypes`: that one reads the host's /etc/mime.types, and the name of a
@@ -252,3 +260,24 @@ def build_bundle(claim: Claim, out: IO[bytes]) -> None:
                 retracted_note=retracted_note,
             ),
         )
+
+
+def stored_bundle(claim: Claim, state: str) -> str:
+    """The name in storage of public `claim`'s bundle for `state` (the verdict
+    page's ETag, which changes with its versions, retraction, sources and
+    scale): built by the first download of that state, then served as it is.
+    Bundles of earlier states are deleted."""
+    site = (settings.SITE_URL, settings.ORGANIZATION_NAME, settings.ORGANIZATION_URL)
+    key = hashlib.sha256(json.dumps([state, *site]).encode()).hexdigest()[:32]
+    folder = f"bundles/{claim.pk}"
+    name = f"{folder}/{key}.zip"
+    if default_storage.exists(name):
+        return name
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        build_bundle(claim, spool)
+        spool.seek(0)
+        name = default_storage.save(name, File(spool))
+    for earlier in default_storage.listdir(folder)[1]:
+        if f"{folder}/{earlier}" != name:
+            default_storage.delete(f"{folder}/{earlier}")
+    return name

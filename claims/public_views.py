@@ -5,12 +5,12 @@ changes anything. Every page answers conditional GETs with 304."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import (
     FileResponse,
@@ -34,9 +34,6 @@ from claims.workflow import State
 LIST_PAGE_SIZE = 20
 CLAIMANT_PAGE_SIZE = 20
 JSON_PAGE_SIZE = 50
-# A bundle stays in memory up to this size, then moves to a temporary file: a
-# verdict citing large PDFs must not hold a worker's memory twice over.
-BUNDLE_SPOOL_BYTES = 8 * 1024 * 1024
 # A stored copy is someone else's page: whatever it holds must not run as ours.
 
 
@@ -239,16 +236,16 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
 @require_safe
 @conditional_on_claim
 def verdict_bundle(request: HttpRequest, slug: str) -> FileResponse:
-    """The verdict with its evidence and the stored copies of its sources, as a ZIP."""
+    """The verdict with its evidence and the stored copies of its sources, as a
+    ZIP: built once for each state of the verdict, then served from storage."""
     claim = _public_claim(slug)
-    spool = tempfile.SpooledTemporaryFile(max_size=BUNDLE_SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    try:
-        bundle.build_bundle(claim, spool)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{claim.slug}-bundle.zip", content_type="application/zip")
+    name = bundle.stored_bundle(claim, _claim_freshness(request, slug).etag)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{claim.slug}-bundle.zip",
+        content_type="application/zip",
+    )
 
 
 @require_safe

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from claims import publishing, workflow
+from claims import bundle, publishing, workflow
 from claims.models import Claim, Claimant, Evidence, Rating, Source
 from tests.conftest import add_research, fetch_as_worker
 from tests.pages import Page, article_html, make_pdf, serving
@@ -223,7 +224,7 @@ def test_a_stored_copy_lost_from_storage_leaves_the_record_without_a_file(
 def test_a_large_bundle_spills_to_disk_and_still_checks_out(
     site: Any, publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("claims.public_views.BUNDLE_SPOOL_BYTES", 1024)
+    monkeypatch.setattr("claims.bundle.SPOOL_BYTES", 1024)
     claim = publish(urls=(site.url("/article"),))
 
     archive = download(client, claim)
@@ -271,6 +272,27 @@ def test_the_same_verdict_gives_the_same_bundle_and_answers_conditional_gets(pub
     assert first_bytes == second_bytes
     assert client.get(bundle_url(claim), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.post(bundle_url(claim)).status_code == 405
+
+
+def test_a_bundle_is_built_once_and_served_from_storage_until_the_verdict_changes(
+    publish: Any, editor: Any, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = publish()
+    first = b"".join(client.get(bundle_url(claim)).streaming_content)
+
+    def no_rebuild(*args: Any) -> None:
+        raise AssertionError("the bundle was built again")
+
+    real_build = bundle.build_bundle
+    monkeypatch.setattr(bundle, "build_bundle", no_rebuild)
+    assert b"".join(client.get(bundle_url(claim)).streaming_content) == first
+
+    monkeypatch.setattr(bundle, "build_bundle", real_build)
+    corrected = correct(claim, editor)
+    archive = download(client, corrected)
+
+    assert [v["version"] for v in read_json(archive, "verdict.json")["versions"]] == [1, 2]
+    assert len(default_storage.listdir(f"bundles/{claim.pk}")[1]) == 1  # the earlier state's bundle is gone
 
 
 def test_verdict_page_links_to_the_bundle(publish: Any, client: Client) -> None:

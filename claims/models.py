@@ -662,9 +662,21 @@ class Source(models.Model):
 
     def record_fetched(self, fetched: Any) -> bool:
         """Store the bytes and mark the row `fetched`; True if they await
-        extraction (False when this job lost the row, or when a published
-        verdict's copy is kept)."""
+        extraction (False when this job lost the row, when a published
+        verdict's copy is kept, or when they are the bytes already read)."""
         sha256 = hashlib.sha256(fetched.body).hexdigest()
+        if sha256 == self.sha256 and self.extracted_at is not None:
+            # The same bytes again (the weekly re-check, or a page back after a
+            # failure): nothing to store or extract, and only a page that was
+            # failing is news to the citing claims.
+            was_failing = bool(self.last_error)
+            with transaction.atomic():
+                back = self._record(
+                    status=self.Status.FETCHED, http_status=fetched.status, last_error="", **self._outcome()
+                )
+                if back and was_failing:
+                    self._log_on_citing_claims("source_fetched", f"{self.url}: fetched again (HTTP {fetched.status})")
+            return False
         changed = bool(self.sha256 and self.sha256 != sha256)
         if changed and self.evidence.filter(claim__state__in=workflow.PUBLIC_STATES).exists():
             # A published verdict relies on the copy it was checked against:
@@ -786,7 +798,7 @@ class Source(models.Model):
         under way."""
         if not Source.objects.filter(pk=self.pk).refetch():
             return False
-        self.refresh_from_db()
+        self.status, self.retries, self.retry_at = self.Status.PENDING, 0, None
         return True
 
     def _log_on_citing_claims(self, action: str, note: str) -> None:

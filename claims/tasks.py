@@ -85,7 +85,7 @@ FETCH_JOB_HARD_LIMIT = settings.FETCH_DEADLINE * (settings.FETCH_BATCH_SIZE + 1)
 @shared_task(acks_late=True, ignore_result=True, time_limit=FETCH_JOB_HARD_LIMIT)
 def fetch_sources(source_ids: list[int]) -> None:
     soft_limit = time.monotonic() + settings.FETCH_DEADLINE * settings.FETCH_BATCH_SIZE
-    sources = list(Source.objects.filter(pk__in=source_ids).order_by("pk"))
+    sources = list(Source.objects.filter(pk__in=source_ids).defer("text").order_by("pk"))
     fetched = []
     for position, source in enumerate(sources):
         if time.monotonic() > soft_limit:
@@ -136,7 +136,8 @@ EXTRACT_LIMIT = 60  # seconds per source
 )
 def extract_sources(source_ids: list[int]) -> None:
     """CPU-bound, so it runs on the default queue's process pool."""
-    sources = list(Source.objects.filter(pk__in=source_ids, status=Source.Status.FETCHED, extracted_at=None))
+    waiting = Source.objects.filter(pk__in=source_ids, status=Source.Status.FETCHED, extracted_at=None)
+    sources = list(waiting.defer("text"))
     for position, source in enumerate(sources):
         try:
             source.extract_now()
@@ -154,7 +155,9 @@ def sweep_sources() -> int:
     """Re-enqueue pending sources whose job was lost and stuck ones, and
     extractions that were lost."""
     now = timezone.now()
-    enqueue_extractions(Source.objects.awaiting_extraction(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    lost = list(Source.objects.awaiting_extraction(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    Source.objects.filter(pk__in=lost).update(updated_at=now)  # not sent again while they wait in the queue
+    enqueue_extractions(lost)
     # Stuck rows go back to pending, dated so that this same sweep sends them.
     Source.objects.stuck(now).update(status=Source.Status.PENDING, updated_at=now - timedelta(days=1))
     ids = list(Source.objects.due_for_sweep(now).values_list("pk", flat=True)[:SWEEP_BATCH])

@@ -89,7 +89,7 @@ def test_the_article_text_polls_until_the_page_is_read_then_stops(settings: Any,
         waiting = client.get(article.get_absolute_url(), **HX_TEXT)
         assert waiting.status_code == 200
         assert 'hx-trigger="every 2s"' in waiting.content.decode()
-        assert 'data-testid="article-page-status">Pending' in waiting.content.decode()
+        assert 'data-testid="source-status">Pending' in waiting.content.decode()
         assert "Add a claim" not in waiting.content.decode()  # only the text, not the claim form
 
         fetch_as_worker(article.source_id)

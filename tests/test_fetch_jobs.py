@@ -15,6 +15,7 @@ from claims import extraction, models
 from claims.fetching import fetch
 from claims.models import Activity, Claim, Evidence, Source
 from claims.tasks import batches, enqueue_fetches, extract_sources, fetch_sources, sweep_sources
+from tests.conftest import fetch_as_worker
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -314,3 +315,33 @@ def test_a_job_past_its_soft_limit_sends_the_rest_to_a_new_job(settings: Any) ->
     assert requested == ["/page/0", "/page/1"]
     statuses = list(Source.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True))
     assert statuses == [Source.Status.FETCHED, Source.Status.FETCHED, Source.Status.PENDING]
+
+
+def test_the_same_bytes_again_are_neither_stored_nor_extracted_nor_logged_again(
+    settings: Any, researching: Claim, checker: Any
+) -> None:
+    with serving(settings, {"/article": Page(article_html())}) as server:
+        evidence = researching.add_evidence(
+            by=checker, url=server.url("/article"), quote="309 people", stance=Evidence.Stance.CONTEXT
+        )
+        first = fetch_as_worker(evidence.source_id)
+        assert first.refetch()
+        fetch_sources([first.pk])
+        assert server.paths() == ["/article", "/article"]
+
+    again = Source.objects.get(pk=first.pk)
+    assert (again.status, again.extracted_at, again.sha256) == (Source.Status.FETCHED, first.extracted_at, first.sha256)
+    assert again.checked_at > first.checked_at
+    assert Activity.objects.filter(claim=researching, action="source_fetched").count() == 1
+
+
+def test_the_sweeper_sends_a_lost_extraction_once_not_every_minute(settings: Any) -> None:
+    long_ago = timezone.now() - timedelta(hours=1)
+    source = Source.objects.create(
+        url="https://example.org/report", status=Source.Status.FETCHED, sha256="ab" * 32, updated_at=long_ago
+    )
+    assert list(Source.objects.awaiting_extraction(timezone.now())) == [source]
+
+    sweep_sources()
+
+    assert not Source.objects.awaiting_extraction(timezone.now()).exists()

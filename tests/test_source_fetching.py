@@ -303,3 +303,18 @@ def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, re
 
     assert source.status == Source.Status.FETCHED
     assert source.attempts == 2
+
+
+def test_a_source_that_died_after_it_was_fetched_still_offers_its_stored_copy(
+    site: Any, researching: Claim, checker: Any, client_for: Any
+) -> None:
+    evidence = cite(researching, checker, site.url("/article"))
+    fetch_as_worker(evidence.source_id)
+    site.routes["/article"] = Page(b"gone", status=404, content_type="text/plain")
+    assert Source.objects.get(pk=evidence.source_id).refetch()
+    assert fetch_as_worker(evidence.source_id).status == Source.Status.FAILED
+
+    page = client_for(checker).get(researching.get_absolute_url()).content.decode()
+
+    assert f'href="/desk/sources/{evidence.source_id}/snapshot/"' in page
+    assert "Retry the fetch" in page

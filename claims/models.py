@@ -1000,14 +1000,15 @@ class WebhookDelivery(models.Model):
     def claim_for_sending(self) -> bool:
         """Take this delivery; False if another worker has it, it is done, or
         its retry's backoff is not over (a copy the sweeper sent leaves it to
-        the job sent for that time; a little early is clock skew)."""
-        due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now() + timedelta(seconds=2))
-        taken = WebhookDelivery.objects.filter(due, pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.SENDING, attempts=models.F("attempts") + 1, updated_at=timezone.now(), retry_at=None
-        )
-        if taken:
-            self.refresh_from_db()
-        return taken == 1
+        the job sent for that time; a little early is clock skew). The attempt
+        count read with the row is the compare-and-set, as for sources."""
+        now = timezone.now()
+        due = Q(retry_at__isnull=True) | Q(retry_at__lte=now + timedelta(seconds=2))
+        as_read = WebhookDelivery.objects.filter(due, pk=self.pk, status=self.Status.PENDING, attempts=self.attempts)
+        if not as_read.update(status=self.Status.SENDING, attempts=self.attempts + 1, updated_at=now, retry_at=None):
+            return False
+        self.status, self.attempts, self.updated_at, self.retry_at = self.Status.SENDING, self.attempts + 1, now, None
+        return True
 
     def deliver(self) -> None:
         """POST the body, signed; a transient failure is raised for the task to
@@ -1039,15 +1040,19 @@ class WebhookDelivery(models.Model):
 
     def record(
         self, status: str, *, http_status: int | None = None, error: str = "", retry_in: float | None = None
-    ) -> None:
-        """Record the outcome of this worker's attempt; a late duplicate that
-        no longer holds the delivery changes nothing."""
+    ) -> bool:
+        """Record the outcome of this worker's attempt; False, and nothing
+        changed, for a late worker that no longer holds the delivery (the
+        sweeper gave it to another)."""
         now = timezone.now()
-        WebhookDelivery.objects.filter(pk=self.pk, status=self.Status.SENDING).update(
-            status=status,
-            http_status=http_status,
-            last_error=error,
-            updated_at=now,
-            retry_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
-            delivered_at=now if status == self.Status.DELIVERED else None,
+        held = WebhookDelivery.objects.filter(pk=self.pk, status=self.Status.SENDING, attempts=self.attempts)
+        return bool(
+            held.update(
+                status=status,
+                http_status=http_status,
+                last_error=error,
+                updated_at=now,
+                retry_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+                delivered_at=now if status == self.Status.DELIVERED else None,
+            )
         )

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -37,32 +38,31 @@ def batches(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+def send(task: Any, *args: Any, countdown: float | None = None) -> bool:
+    """Send a job; if the broker is down, log it and say so. The job's state is
+    on its row, which stays as it is for the sweeper: nothing is lost."""
+    try:
+        task.apply_async(args, countdown=countdown)
+    except Exception:
+        log.warning("could not send %s%r; the sweeper will", task.name, args, exc_info=True)
+        return False
+    return True
+
+
 def enqueue_fetches(source_ids: Iterable[int]) -> None:
-    """Send the fetch jobs, up to FETCH_BATCH_SIZE sources to a job; if the
-    broker is down, log it and leave the rows pending for the sweeper, so
-    nothing the user saved is lost."""
     for batch in batches(source_ids):
-        try:
-            fetch_sources.delay(batch)
-        except Exception:
-            log.warning("could not enqueue fetch of sources %s; the sweeper will retry", batch, exc_info=True)
+        if not send(fetch_sources, batch):
             return  # the broker is down: the next batch would wait for the same timeout
 
 
 def enqueue_extractions(source_ids: Iterable[int]) -> None:
     for batch in batches(source_ids):
-        try:
-            extract_sources.delay(batch)
-        except Exception:
-            log.warning("could not enqueue extraction of sources %s; the sweeper will retry", batch, exc_info=True)
+        if not send(extract_sources, batch):
             return
 
 
 def enqueue_delivery(delivery_id: int) -> None:
-    try:
-        deliver_webhook.delay(delivery_id)
-    except Exception:
-        log.warning("could not enqueue webhook delivery %s; the sweeper will retry", delivery_id, exc_info=True)
+    send(deliver_webhook, delivery_id)
 
 
 def backoff(retries: int) -> float:
@@ -119,10 +119,7 @@ def retry_later(source: Source, message: str) -> None:
     except Exception:
         log.exception("could not record the failure of source %s; the sweeper will take it back", source.pk)
         return
-    try:
-        fetch_sources.apply_async(([source.pk],), countdown=delay)
-    except Exception:
-        log.warning("could not enqueue the retry of source %s; the sweeper will send it", source.pk, exc_info=True)
+    send(fetch_sources, [source.pk], countdown=delay)
 
 
 EXTRACT_LIMIT = 60  # seconds per source
@@ -179,22 +176,24 @@ def refresh_published_sources() -> int:
     return len(Source.objects.filter(pk__in=list(due[:SWEEP_BATCH])).refetch())
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
-def deliver_webhook(self, delivery_id: int) -> None:
+@shared_task(acks_late=True, ignore_result=True, time_limit=settings.FETCH_DEADLINE + 60)
+def deliver_webhook(delivery_id: int) -> None:
+    """The fetcher's deadline bounds the POST; the hard limit is a backstop.
+    Retries are counted on the row, like fetches."""
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or not delivery.claim_for_sending():
         return
     try:
         delivery.deliver()
-    except (FetchError, SoftTimeLimitExceeded) as error:
+    except FetchError as error:
         if delivery.attempts > settings.FETCH_MAX_RETRIES:
             delivery.record(
                 WebhookDelivery.Status.FAILED, error=f"{error} (gave up after {delivery.attempts} attempts)"
             )
             return
-        delay = backoff(self.request.retries)
-        delivery.record(WebhookDelivery.Status.PENDING, error=str(error), retry_in=delay)
-        raise self.retry(countdown=delay, exc=error) from error
+        delay = backoff(delivery.attempts - 1)
+        if delivery.record(WebhookDelivery.Status.PENDING, error=str(error), retry_in=delay):
+            send(deliver_webhook, delivery.pk, countdown=delay)
 
 
 @shared_task(ignore_result=True)

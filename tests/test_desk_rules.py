@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -106,3 +107,23 @@ def test_a_delivery_waiting_for_its_retry_is_not_sent_early_by_a_stray_copy(make
     assert not WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(retry_at=timezone.now())
     assert WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()
+
+
+def test_a_late_sender_whose_delivery_the_sweeper_took_back_cannot_record_over_the_next(
+    make_claim: Any, editor: Any
+) -> None:
+    Webhook.objects.create(url="https://partner.example/hook")
+    claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
+    late = WebhookDelivery.objects.get(claim=claim)
+    assert late.claim_for_sending()
+    # The late sender overran: the sweeper takes the delivery back and another sends it.
+    WebhookDelivery.objects.filter(pk=late.pk).update(
+        status=WebhookDelivery.Status.PENDING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    new = WebhookDelivery.objects.get(pk=late.pk)
+    assert new.claim_for_sending()
+    assert new.record(WebhookDelivery.Status.FAILED, http_status=410, error="Gone")
+
+    assert late.record(WebhookDelivery.Status.DELIVERED, http_status=200) is False
+    delivery = WebhookDelivery.objects.get(pk=late.pk)
+    assert (delivery.status, delivery.http_status, delivery.attempts) == (WebhookDelivery.Status.FAILED, 410, 2)

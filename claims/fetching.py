@@ -213,6 +213,12 @@ def _policy(allow_loopback: bool, extra_ports: frozenset[int], blocked: tuple[st
     )
 
 
+def check_url(url: str) -> None:
+    """Raise BlockedURL for what can be refused from the URL alone, as fetch()
+    would: the forms call it so that a desk hears at once what never fetches."""
+    _checked_url(url, _current_policy())
+
+
 def _checked_url(url: str, policy: Policy) -> httpx.URL:
     """Refuse what can be refused from the URL alone, with a message a
     fact-checker can act on; where a name points is checked at connect time."""

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from claims import workflow
+from claims import fetching, workflow
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Webhook
 
 # A long speech transcript runs to about 100,000 characters; anything much
@@ -58,9 +58,7 @@ def _not_in_future(value: Any) -> Any:
     return value
 
 
-def check_cited_url(url: str) -> str:
-    """Refuse at once what can never be fetched. The fetcher checks again, at
-    the socket, after resolving the name: this is for a clear message early."""
+def _check_common_mistakes(url: str) -> None:
     parts = urlsplit(url)
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
@@ -76,9 +74,21 @@ def check_cited_url(url: str) -> str:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return url
+        return
     if not address.is_global and not (settings.FETCH_ALLOW_LOOPBACK and address.is_loopback):
         raise forms.ValidationError("This address points inside a private network; cite a public address.")
+
+
+def check_cited_url(url: str) -> str:
+    """Refuse at once what can never be fetched: first in the desk's words for
+    the common cases, then everything else the fetcher refuses from the URL
+    alone (ports, addresses written as numbers, platform addresses). The
+    fetcher checks again, at the socket, after resolving the name."""
+    _check_common_mistakes(url)
+    try:
+        fetching.check_url(url)
+    except fetching.BlockedURL as refused:
+        raise forms.ValidationError(str(refused)) from None
     return url
 
 

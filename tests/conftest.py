@@ -185,7 +185,10 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
 
     from factcheck.celery import app
 
-    # Jobs other tests queued with no worker running belong to rows that are gone.
-    app.control.purge()
+    # Jobs other tests (or an earlier run) queued with no worker running
+    # belong to rows that are gone: empty both queues, by name.
+    with app.connection_for_write() as broker:
+        for queue in ("celery", "fetch"):
+            broker.default_channel.queue_purge(queue)
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=["celery", "fetch"]) as w:
         yield w

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -225,10 +226,19 @@ def test_a_large_bundle_spills_to_disk_and_still_checks_out(
     site: Any, publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("claims.bundle.SPOOL_BYTES", 1024)
+    spilled = []
+
+    class Spool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+        def rollover(self) -> None:
+            spilled.append(True)
+            super().rollover()
+
+    monkeypatch.setattr(bundle.tempfile, "SpooledTemporaryFile", Spool)
     claim = publish(urls=(site.url("/article"),))
 
     archive = download(client, claim)
 
+    assert spilled, "the bundle stayed in memory"
     [record] = [r for r in read_json(archive, "evidence.json") if r["source"]]
     assert hashlib.sha256(archive.read(record["source"]["snapshot"])).hexdigest() == record["source"]["sha256"]
 

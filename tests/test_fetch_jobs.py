@@ -301,10 +301,10 @@ def test_a_page_that_takes_the_extraction_jobs_time_is_kept_without_text_and_the
 
 
 def test_a_job_past_its_soft_limit_sends_the_rest_to_a_new_job(settings: Any) -> None:
-    settings.FETCH_DEADLINE, settings.FETCH_BATCH_SIZE = 0.5, 1  # a soft limit of 0.5 s
+    settings.FETCH_DEADLINE, settings.FETCH_BATCH_SIZE = 2, 1  # a soft limit of 2 s
 
     def slow(handler: Any) -> None:
-        time.sleep(0.3)
+        time.sleep(1.2)
         handler.send_page(Page(article_html()))
 
     with serving(settings, {f"/page/{n}": slow for n in range(3)}) as server:

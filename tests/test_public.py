@@ -198,8 +198,11 @@ def test_unsafe_article_and_source_urls_are_not_links(publish: Any, client: Clie
     claim = publish(article__url="javascript:alert(1)", urls=("https://example.org/report",))
     Source.objects.update(final_url="javascript:alert(2)")
 
-    html = client.get(page_url(claim)).content.decode()
+    response = client.get(page_url(claim))
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert escape(claim.article.title) in html  # shown, as text
     assert "javascript:" not in html
 
 

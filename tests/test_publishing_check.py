@@ -42,4 +42,7 @@ def test_a_complete_claim_gets_no_warning_but_the_fetched_source_one(
 
 def test_fact_checkers_do_not_see_the_check(make_claim: Any, checker: Any, client_for: Any) -> None:
     claim: Claim = make_claim(state="approved")
-    assert "Before you publish" not in client_for(checker).get(claim.get_absolute_url()).content.decode()
+    response = client_for(checker).get(claim.get_absolute_url())
+    assert response.status_code == 200
+    assert claim.text in response.content.decode()
+    assert "Before you publish" not in response.content.decode()

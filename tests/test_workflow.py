@@ -362,36 +362,25 @@ def test_submit_needs_evidence_that_is_still_there(make_claim: Any, checker: Any
     )
 
 
-def test_researcher_cannot_name_themself_as_reviewer(make_claim: Any, checker: Any) -> None:
-    claim = make_claim(state=State.RESEARCHING)
-    add_research(claim, checker)
-    assert_refused(
-        claim,
-        GuardFailed,
-        lambda: claim.transition("submit", by=checker, expected_state="researching", params=Params(person=checker)),
-        match="someone other than the researcher",
-    )
-
-
-def test_editor_submitting_for_the_researcher_cannot_name_the_researcher(
-    make_claim: Any, checker: Any, editor: Any
+@pytest.mark.parametrize(
+    ("by", "reviewer", "match"),
+    [
+        ("checker", "checker", "someone other than the researcher"),  # naming themself
+        ("editor", "checker", "someone other than the researcher"),  # an editor submitting for the researcher
+        ("checker", "outsider", "must be a fact-checker or editor"),
+    ],
+)
+def test_the_requested_reviewer_must_be_another_desk_member(
+    by: str, reviewer: str, match: str, make_claim: Any, checker: Any, request: pytest.FixtureRequest
 ) -> None:
     claim = make_claim(state=State.RESEARCHING)
     add_research(claim, checker)
+    submitter, person = request.getfixturevalue(by), request.getfixturevalue(reviewer)
     assert_refused(
         claim,
         GuardFailed,
-        lambda: claim.transition("submit", by=editor, expected_state="researching", params=Params(person=checker)),
-    )
-
-
-def test_reviewer_must_be_on_the_desk(make_claim: Any, checker: Any, outsider: Any) -> None:
-    claim = make_claim(state=State.RESEARCHING)
-    add_research(claim, checker)
-    assert_refused(
-        claim,
-        GuardFailed,
-        lambda: claim.transition("submit", by=checker, expected_state="researching", params=Params(person=outsider)),
+        lambda: claim.transition("submit", by=submitter, expected_state="researching", params=Params(person=person)),
+        match=match,
     )
 
 

@@ -76,7 +76,6 @@ def serve() -> int:
         raise KeyboardInterrupt
 
     # Ctrl-C, or a SIGTERM from a process manager, stops both children.
-    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print("\nfactcheck is at http://127.0.0.1:8000/  (logins in README.md; Ctrl-C stops everything)\n", flush=True)
     try:
@@ -85,6 +84,9 @@ def serve() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C while the children stop must not leave one running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for process in (web, worker):
             if process.poll() is None:
                 process.terminate()

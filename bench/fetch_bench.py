@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -158,7 +159,7 @@ def main() -> None:
     bench_database = urlsplit(env["DATABASE_URL"])
     if not bench_database.scheme.startswith("postgres") or not bench_database.path.strip("/"):
         raise SystemExit("BENCH_DATABASE_URL must name a PostgreSQL database the benchmark may drop")
-    if app_database and urlsplit(app_database)[1:3] == bench_database[1:3]:
+    if app_database and urlsplit(app_database).path == bench_database.path:  # same name: maybe the same database
         raise SystemExit("BENCH_DATABASE_URL names the app's own database: the benchmark drops it; choose another")
     fresh_database(env["DATABASE_URL"])
 
@@ -231,7 +232,8 @@ def main() -> None:
         + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
     )
     if fetched != args.sources or logged != args.sources:
-        raise SystemExit("not every source was fetched and logged")
+        raise SystemExit(f"not every source was fetched and logged; the workers' logs are in {work}")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from claims import workflow
+
 DEFAULT_SCALE = [
     # label, description, colour, value (5 = truest; ClaimReview bestRating)
     ("True", "The claim is accurate and nothing significant is missing.", "#1a7f37", 5),
@@ -17,7 +19,7 @@ DEFAULT_SCALE = [
     ("False", "The claim is not accurate.", "#b3261e", 0),
     ("Unproven", "The evidence available does not settle the claim either way.", "#6b6f76", None),
 ]
-GROUPS = ("Fact-checkers", "Editors")
+GROUPS = (workflow.CHECKERS_GROUP, workflow.EDITORS_GROUP)
 
 
 def ensure_defaults(Rating: Any, Group: Any) -> None:

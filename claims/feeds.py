@@ -20,7 +20,6 @@ from django.views.decorators.http import require_safe
 from claims import publishing
 from claims.models import Verdict
 from claims.public_views import conditional_on_public
-from claims.workflow import State
 
 FEED_SIZE = 50
 
@@ -56,7 +55,7 @@ class VerdictsFeed(Feed):
     def items(self) -> QuerySet[Verdict]:
         return (
             publishing.published_verdicts()
-            .filter(claim__state=State.PUBLISHED)
+            .filter(claim__in=publishing.current_claims())
             .select_related("claim", "rating", "author")
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )

@@ -37,7 +37,7 @@ def desk_users() -> QuerySet:
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return workflow.display_name(obj)
 
 
 def _max_chars(value: str, limit: int, what: str) -> str:

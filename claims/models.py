@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
@@ -503,8 +504,10 @@ class SourceQuerySet(models.QuerySet):
         grace = now - timedelta(seconds=settings.FETCH_SWEEP_GRACE)
         return self.filter(status=Source.Status.FETCHED, extracted_at=None, updated_at__lt=grace)
 
-    def cited_by_published(self) -> SourceQuerySet:
-        return self.filter(evidence__claim__state=State.PUBLISHED).distinct()
+    def cited_by(self, states: Iterable[str]) -> SourceQuerySet:
+        """Sources that claims in `states` cite (one row each)."""
+        cited = Evidence.objects.filter(source=models.OuterRef("pk"), claim__state__in=states)
+        return self.filter(models.Exists(cited))
 
     def refetch(self) -> list[int]:
         """Queue a new fetch, with a fresh retry budget, of each of these
@@ -678,7 +681,7 @@ class Source(models.Model):
                     self._log_on_citing_claims("source_fetched", f"{self.url}: fetched again (HTTP {fetched.status})")
             return False
         changed = bool(self.sha256 and self.sha256 != sha256)
-        if changed and self.evidence.filter(claim__state__in=workflow.PUBLIC_STATES).exists():
+        if changed and Source.objects.filter(pk=self.pk).cited_by(workflow.PUBLIC_STATES).exists():
             # A published verdict relies on the copy it was checked against:
             # keep it (and its quote checks), and flag the change for an editor.
             with transaction.atomic():

@@ -22,10 +22,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Claimant, ClaimQuerySet, Evidence, Rating, Source, Verdict
-from claims.workflow import State
+from claims.workflow import PUBLIC_STATES, State
 
 # A retracted verdict's page stays up with its notice; anything else is 404.
-PUBLIC_STATES = (State.PUBLISHED, State.RETRACTED)
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The same escapes as Django's json_script: inside <script>, "</script>" or

@@ -23,6 +23,7 @@ from django.utils import timezone
 from claims.extraction import Extracted
 from claims.fetching import FetchError
 from claims.models import Source, WebhookDelivery, release_connection
+from claims.workflow import State
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
@@ -172,7 +173,7 @@ def refresh_published_sources() -> int:
     before = timezone.now() - timedelta(days=settings.FETCH_REFRESH_DAYS)
     # By when a fetch last came to an outcome: a page flagged as changed or dead
     # is checked again a period later, not every hour.
-    due = Source.objects.cited_by_published().filter(checked_at__lt=before).values_list("pk", flat=True)
+    due = Source.objects.cited_by([State.PUBLISHED]).filter(checked_at__lt=before).values_list("pk", flat=True)
     return len(Source.objects.filter(pk__in=list(due[:SWEEP_BATCH])).refetch())
 
 

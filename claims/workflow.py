@@ -96,9 +96,10 @@ def is_checker(user: AbstractBaseUser) -> bool:
     return is_editor(user) or CHECKERS_GROUP in _group_names(user)
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: AbstractBaseUser | None, empty: str = "nobody") -> str:
+    """A user's full name, else their username; `empty` for nobody."""
     if user is None:
-        return "nobody"
+        return empty
     return user.get_full_name() or user.get_username()
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from claims import publishing
+from claims import publishing, workflow
 from claims.workflow import State
 
 register = template.Library()
@@ -13,9 +13,7 @@ register = template.Library()
 @register.filter
 def person(user: Any, empty: str = "—") -> str:
     """A user's full name, else their username; `empty` for nobody."""
-    if user is None:
-        return empty
-    return user.get_full_name() or user.get_username()
+    return workflow.display_name(user, empty)
 
 
 @register.filter

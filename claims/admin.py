@@ -4,6 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from claims.forms import WebhookForm
 from claims.models import (
@@ -39,6 +41,7 @@ class ArticleAdmin(admin.ModelAdmin):
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ("text", "claimant", "state", "assignee", "priority", "due_on")
+    list_select_related = ("assignee",)
     list_filter = ("state", "priority")
     search_fields = ("text", "claimant", "slug")
     raw_id_fields = ("article", "created_by")
@@ -71,6 +74,7 @@ class SourceAdmin(admin.ModelAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ("claim", "source", "stance", "quote_check", "created_at")
+    list_select_related = ("claim", "source")
     raw_id_fields = ("claim", "source", "added_by")
 
 
@@ -88,37 +92,46 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Verdict)
 class VerdictAdmin(ReadOnlyAdmin):
     list_display = ("claim", "version", "rating", "published_at")
+    list_select_related = ("claim", "rating")
 
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
     list_display = ("claim", "actor", "action", "from_state", "to_state", "created_at")
+    list_select_related = ("claim", "actor")
     list_filter = ("action",)
 
 
 @admin.register(Claimant)
 class ClaimantAdmin(admin.ModelAdmin):
     list_display = ("name", "merged_into", "created_at")
+    list_select_related = ("merged_into",)
     search_fields = ("name", "key")
     readonly_fields = ("key", "merged_into")
 
 
-class DeliveryInline(admin.TabularInline):
-    model = WebhookDelivery
-    fields = ("event", "claim", "status", "http_status", "attempts", "last_error", "created_at", "delivered_at")
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    ordering = ("-created_at",)
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log, paginated and filtered by webhook (an inline on the
+    webhook's page would list every delivery it ever had)."""
+
+    list_display = ("event", "webhook", "claim", "status", "http_status", "attempts", "created_at", "delivered_at")
+    list_filter = ("status", "event", "webhook")
+    list_select_related = ("webhook", "claim")
 
 
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
     form = WebhookForm
     list_display = ("url", "description", "active", "created_at")
-    readonly_fields = ("secret",)
-    inlines = (DeliveryInline,)
+    readonly_fields = ("secret", "deliveries")
+
+    @admin.display(description="Deliveries")
+    def deliveries(self, webhook: Webhook) -> str:
+        if webhook.pk is None:
+            return "—"
+        url = reverse("admin:claims_webhookdelivery_changelist") + f"?webhook__id__exact={webhook.pk}"
+        return format_html('<a href="{}">The delivery log</a>', url)
 
     def save_model(self, request: HttpRequest, obj: Webhook, form: Any, change: bool) -> None:
         if not change:

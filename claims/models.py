@@ -419,6 +419,18 @@ class Claim(models.Model):
             evidence.delete()
             claim.log(by, "evidence_removed", note=evidence.describe())
 
+    def refetch_source(self, *, by: AbstractBaseUser, evidence_id: int) -> bool:
+        """Fetch again the source a piece of this claim's evidence cites, and
+        log who asked; False if a fetch of it is already under way."""
+        with transaction.atomic():
+            evidence = self.evidence.select_related("source").filter(pk=evidence_id, source__isnull=False).first()
+            if evidence is None:
+                raise workflow.StaleState("That piece of evidence was removed.")
+            if not evidence.source.refetch():
+                return False
+            self.log(by, "source_refetch", note=evidence.source.url)
+        return True
+
     def comment(self, *, by: AbstractBaseUser, text: str) -> Activity:
         error = workflow.comment_refusal(self, by)
         if error:

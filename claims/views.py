@@ -342,9 +342,8 @@ def evidence_item(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 @desk_member_required
 def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     claim = _get_claim_for(request.user, pk)
-    item = get_object_or_404(claim.evidence.select_related("source"), pk=evidence_pk, source__isnull=False)
-    if item.source.refetch():
-        claim.log(request.user, "source_refetch", note=item.source.url)
+    get_object_or_404(claim.evidence, pk=evidence_pk, source__isnull=False)
+    if claim.refetch_source(by=request.user, evidence_id=evidence_pk):
         messages.success(request, "Fetching the source again.")
     return _evidence_fragment(request, claim, evidence_pk)
 

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
@@ -314,7 +314,7 @@ class Claim(models.Model):
             if action.event:
                 from claims.publishing import claim_review
 
-                WebhookDelivery.queue_for(claim, action.event, claim_review(claim))
+                WebhookDelivery.queue_for(claim, action.event, lambda: claim_review(claim))
         return claim
 
     def moved_message(self, expected_state: str) -> str:
@@ -751,7 +751,7 @@ class Source(models.Model):
     def record_extracted(self, extracted: Any) -> None:
         """Save what extraction found (an empty `Extracted` when the page
         could not be read in time) and check the citing quotes against it."""
-        from claims.quotes import check_quote
+        from claims.quotes import check_quotes
 
         fields = {
             "title": extracted.title[:500],
@@ -769,11 +769,8 @@ class Source(models.Model):
             for name, value in fields.items():
                 setattr(self, name, value)
             evidence = list(self.evidence.all())
-            for item in evidence:
-                checkable = item.quote.strip() and self.text
-                item.quote_check = (
-                    check_quote(item.quote, self.text) if checkable else Evidence.QuoteCheck.NOT_CHECKABLE
-                )
+            for item, mark in zip(evidence, check_quotes([item.quote for item in evidence], self.text), strict=True):
+                item.quote_check = mark
             Evidence.objects.bulk_update(evidence, ["quote_check"])
             for article in self.articles.all():
                 article.source = self
@@ -1000,13 +997,17 @@ class WebhookDelivery(models.Model):
         return f"{self.event} to {self.webhook_id}"
 
     @classmethod
-    def queue_for(cls, claim: Claim, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
-        """A delivery per active webhook, each sent once the transaction commits."""
+    def queue_for(cls, claim: Claim, event: str, payload: Callable[[], dict[str, Any]]) -> list[WebhookDelivery]:
+        """A delivery per active webhook, each sent once the transaction
+        commits; the payload is built only if there is a webhook to send it to."""
         from claims.tasks import enqueue_delivery
 
-        body = json.dumps({"event": event, "claimReview": payload}, sort_keys=True)
+        webhooks = list(Webhook.objects.filter(active=True))
+        if not webhooks:
+            return []
+        body = json.dumps({"event": event, "claimReview": payload()}, sort_keys=True)
         deliveries = cls.objects.bulk_create(
-            cls(webhook=webhook, claim=claim, event=event, body=body) for webhook in Webhook.objects.filter(active=True)
+            cls(webhook=webhook, claim=claim, event=event, body=body) for webhook in webhooks
         )
         for delivery in deliveries:
             transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
@@ -59,8 +60,18 @@ def normalize(text: str) -> str:
 
 def check_quote(quote: str, text: str) -> str:
     """One of "found", "close", "not_found", "not_checkable"."""
-    wanted = normalize(quote).strip(_EDGE_QUOTES)
+    return check_quotes([quote], text)[0]
+
+
+def check_quotes(quotes: Iterable[str], text: str) -> list[str]:
+    """`check_quote` for every quote citing one page, normalizing the page
+    (up to megabytes) once."""
     haystack = normalize(text)
+    return [_check(quote, haystack) for quote in quotes]
+
+
+def _check(quote: str, haystack: str) -> str:
+    wanted = normalize(quote).strip(_EDGE_QUOTES)
     parts = [part.strip(_EDGE_QUOTES) for part in _ELISION.split(wanted)]
     parts = [part for part in parts if part]
     if not parts or not haystack:

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from claims import workflow
+from claims import publishing, workflow
 from claims.forms import (
     ArticleForm,
     ClaimantMergeForm,
@@ -157,7 +157,13 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
     """Every claimant with their claims, searchable by name; editors merge
     two spellings of one speaker (POST), chosen from the page they see."""
     search = request.GET.get("q", "").strip()[:200]
-    claimants = Claimant.objects.filter(merged_into=None).annotate(claim_count=Count("claims")).order_by("name", "pk")
+    claimants = (
+        Claimant.objects.filter(merged_into=None)
+        .annotate(
+            claim_count=Count("claims"), has_page=Exists(publishing.current_claims().filter(speaker=OuterRef("pk")))
+        )
+        .order_by("name", "pk")
+    )
     if search:
         claimants = claimants.filter(name__icontains=search)
     page = Paginator(claimants, 50).get_page(request.GET.get("page"))

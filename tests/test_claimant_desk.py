@@ -99,3 +99,20 @@ def test_markup_in_a_search_is_shown_as_text(client_for: Any, editor: Any, spell
     html = client_for(editor).get("/desk/claimants/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_only_a_claimant_with_a_standing_verdict_links_a_public_page(
+    client_for: Any, editor: Any, make_claim: Any
+) -> None:
+    published = make_claim(
+        state="approved", claimant="Lt Gen Asim Bajwa", speaker=Claimant.for_name("Lt Gen Asim Bajwa")
+    )
+    published.transition("publish", by=editor, expected_state="approved")
+    on_the_desk = Claimant.for_name("The minister")
+    make_claim(state="researching", claimant="The minister", speaker=on_the_desk)
+
+    html = client_for(editor).get("/desk/claimants/").content.decode()
+
+    assert f'href="{published.speaker.get_absolute_url()}"' in html
+    assert on_the_desk.get_absolute_url() not in html
+    assert client_for(editor).get(published.speaker.get_absolute_url()).status_code == 200

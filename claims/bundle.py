@@ -10,14 +10,11 @@ once for each state of its verdict and kept in storage (`stored_bundle`)."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -27,32 +24,12 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from claims import publishing
+from claims import publishing, snapshots
 from claims.models import Claim, Evidence, Source, Verdict
 
-CHUNK_BYTES = 64 * 1024
 # A bundle being built stays in memory up to this size, then moves to a
 # temporary file: a verdict citing large PDFs must not hold memory twice over.
 SPOOL_BYTES = 8 * 1024 * 1024
-
-# File name endings for the stored copies, by media type. A fixed table, not
-# `mimetypes`: that one reads the host's /etc/mime.types, and the name of a
-# file in a bundle must not depend on which machine built it.
-EXTENSIONS = {
-    "text/html": "html",
-    "application/xhtml+xml": "xhtml",
-    "application/pdf": "pdf",
-    "text/plain": "txt",
-    "text/csv": "csv",
-    "text/xml": "xml",
-    "application/xml": "xml",
-    "application/json": "json",
-    "application/ld+json": "json",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-}
 
 README = """\
 Evidence bundle for a fact check by {organization}
@@ -87,38 +64,7 @@ with that source's "sha256" in evidence.json (and with the file's name).
 """
 
 
-def extension(content_type: str) -> str:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return EXTENSIONS.get(media_type, "bin")
-
-
-def snapshot_filename(source: Source) -> str:
-    """The name a stored copy goes by when a reader downloads it: its hash, so
-    two copies of the same bytes have one name, and the file says what to check."""
-    return f"{source.sha256}.{extension(source.content_type)}"
-
-
-@contextmanager
-def open_original(source: Source) -> Iterator[IO[bytes]]:
-    """The stored copy of `source`, decompressed as it is read: the bytes as
-    fetched. Raises FileNotFoundError when storage has no copy."""
-    with default_storage.open(source.snapshot.name, "rb") as stored, gzip.GzipFile(fileobj=stored) as original:
-        yield original
-
-
-def original_chunks(source: Source) -> Iterator[bytes]:
-    """The bytes as fetched, a chunk at a time, for a streaming response. The
-    file opens on the first chunk, so a response never sent opens nothing."""
-    with open_original(source) as original:
-        while chunk := original.read(CHUNK_BYTES):
-            yield chunk
-
-
 # --- What the JSON files say.
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def verdict_record(claim: Claim) -> dict[str, Any]:
@@ -137,8 +83,10 @@ def verdict_record(claim: Claim) -> dict[str, Any]:
         if article
         else None,
         "state": claim.state,
-        "first_published_at": _iso(publishing.first_published(claim)),
-        "retraction": {"at": _iso(claim.retracted_at), "note": claim.retraction_note} if claim.retracted_at else None,
+        "first_published_at": publishing.iso(publishing.first_published(claim)),
+        "retraction": {"at": publishing.iso(claim.retracted_at), "note": claim.retraction_note}
+        if claim.retracted_at
+        else None,
         "versions": [
             {
                 "version": verdict.version,
@@ -146,7 +94,7 @@ def verdict_record(claim: Claim) -> dict[str, Any]:
                 "summary": verdict.summary,
                 "explanation": verdict.explanation,
                 "correction_note": verdict.correction_note,
-                "published_at": _iso(verdict.published_at),
+                "published_at": publishing.iso(verdict.published_at),
                 "url": publishing.absolute_url(publishing.version_path(claim, verdict.version)),
             }
             for verdict in versions
@@ -162,7 +110,7 @@ def _source_record(source: Source, snapshot: str | None) -> dict[str, Any]:
         "content_type": source.content_type or None,
         "title": source.title or None,
         "sha256": source.sha256 or None,
-        "fetched_at": _iso(source.fetched_at),
+        "fetched_at": publishing.iso(source.fetched_at),
         "snapshot": snapshot,
     }
 
@@ -206,7 +154,7 @@ class _Writer:
         # force_zip64: the size is not known before the copy ends, and a copy
         # may pass the 2 GiB a plain entry allows.
         with self.archive.open(self.entry(name), "w", force_zip64=True) as target:
-            shutil.copyfileobj(source, target, CHUNK_BYTES)
+            shutil.copyfileobj(source, target, snapshots.CHUNK_BYTES)
 
 
 def _last_change(claim: Claim, versions: list[Verdict]) -> datetime:
@@ -229,12 +177,12 @@ def build_bundle(claim: Claim, out: IO[bytes]) -> None:
             snapshot = None
             source = item.source
             if source is not None and source.snapshot and source.sha256:
-                name = f"sources/{snapshot_filename(source)}"
+                name = f"sources/{snapshots.filename(source)}"
                 if name in written:
                     snapshot = name
                 else:
                     try:
-                        with open_original(source) as original:
+                        with source.open_stored_copy() as original:
                             writer.copy(name, original)
                     except FileNotFoundError:
                         pass  # storage lost the copy; the record still says what was fetched

@@ -7,10 +7,11 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -739,14 +740,21 @@ class Source(models.Model):
         from claims import extraction
 
         try:
-            with self.snapshot.open("rb") as stored:
-                body = gzip.decompress(stored.read())
+            with self.open_stored_copy() as original:
+                body = original.read()
         except (OSError, EOFError, ValueError):
             log.warning("the stored copy of source %s cannot be read", self.pk, exc_info=True)
             body = b""
         self.record_extracted(
             extraction.extract(body, self.content_type, self.final_url or self.url, self.charset or None)
         )
+
+    @contextmanager
+    def open_stored_copy(self) -> Iterator[IO[bytes]]:
+        """The stored copy (see `store_snapshot`), decompressed as it is read:
+        the bytes as fetched. Raises FileNotFoundError when storage lost it."""
+        with default_storage.open(self.snapshot.name, "rb") as stored, gzip.GzipFile(fileobj=stored) as original:
+            yield original
 
     def record_extracted(self, extracted: Any) -> None:
         """Save what extraction found (an empty `Extracted` when the page

@@ -330,7 +330,7 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
             retracted.append(
                 {
                     "url": publishing.absolute_url(publishing.verdict_path(claim)),
-                    "dateRetracted": claim.retracted_at.isoformat(timespec="seconds") if claim.retracted_at else None,
+                    "dateRetracted": publishing.iso(claim.retracted_at),
                 }
             )
         else:

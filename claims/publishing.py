@@ -225,7 +225,8 @@ def safe_url(url: str) -> str:
 # --- ClaimReview.
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
+    """A moment as the JSON we publish writes it: ISO 8601 to the second."""
     return moment.isoformat(timespec="seconds") if moment else None
 
 
@@ -286,8 +287,8 @@ def claim_review(claim: Claim, verdict: Verdict | None = None, *, scale: Scale |
         "@type": "ClaimReview",
         "url": absolute_url(verdict_path(claim)),
         "claimReviewed": claim.text,
-        "datePublished": _iso(first_published(claim)),
-        "dateModified": _iso(verdict.published_at),
+        "datePublished": iso(first_published(claim)),
+        "dateModified": iso(verdict.published_at),
         "author": organization(),
         "itemReviewed": claim_item(claim),
     }

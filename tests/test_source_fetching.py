@@ -1,5 +1,7 @@
-"""Cited sources fetched by a real Celery worker on the configured broker, from
-pages a local server serves: every path a source can take, as a user sees it."""
+"""Cited sources fetched from pages a local server serves: every path a source
+can take, as a user sees it. Most go through a real Celery worker on the
+configured broker; those about what a fetch records call the worker's code
+in this thread (`fetch_as_worker`)."""
 
 from __future__ import annotations
 
@@ -287,8 +289,8 @@ def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, re
         try:
             evidence = cite(researching, checker, server.url("/slow"))
             assert first_request.wait(60), "the worker never started the fetch"
-            os.killpg(doomed.pid, signal.SIGKILL)
         finally:
+            os.killpg(doomed.pid, signal.SIGKILL)  # mid-fetch, or whatever went wrong
             doomed.wait(30)
         assert Source.objects.get(pk=evidence.source_id).status == Source.Status.FETCHING
 
@@ -299,7 +301,11 @@ def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, re
             source = settle(evidence.source_id, seconds=60)
         finally:
             rescuer.terminate()
-            rescuer.wait(30)
+            try:
+                rescuer.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(rescuer.pid, signal.SIGKILL)
+                rescuer.wait(30)
 
     assert source.status == Source.Status.FETCHED
     assert source.attempts == 2

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -32,10 +33,10 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django refuses
-    # ORM calls from such a thread unless told the test knows what it does.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # ORM calls from such a thread unless told the test knows what it does
+    # (only while the browser runs: other tests keep Django's guard).
     profile = tempfile.mkdtemp(prefix="factcheck-chromium-")
-    with sync_playwright() as playwright:
+    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}), sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile,
             executable_path=CHROMIUM,

@@ -66,11 +66,12 @@ def rated(claims: ClaimQuerySet, rating_id: int) -> ClaimQuerySet:
 
 
 def versions_of(claim: Claim) -> list[Verdict]:
-    """The claim's published verdicts, newest first (prefetched by `with_verdicts`)."""
-    prefetched = getattr(claim, "published_verdicts", None)
-    if prefetched is not None:
-        return prefetched
-    return list(published_verdicts().filter(claim=claim).select_related("rating", "author").order_by("-version"))
+    """The claim's published verdicts, newest first (prefetched by
+    `with_verdicts`, else read once and kept on the claim)."""
+    if getattr(claim, "published_verdicts", None) is None:
+        versions = published_verdicts().filter(claim=claim).select_related("rating", "author").order_by("-version")
+        claim.published_verdicts = list(versions)
+    return claim.published_verdicts
 
 
 def latest_verdict(claim: Claim) -> Verdict | None:

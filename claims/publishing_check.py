@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from claims.models import Claim, Source
+from claims.models import Claim, Evidence, Source
 from claims.publishing import claim_review
 
 # Google's fact-check markup guidance: claimReviewed shows at most 75 characters.
@@ -26,7 +26,8 @@ class PublishingCheck:
         return json.dumps(self.claim_review, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
-def check_before_publishing(claim: Claim) -> PublishingCheck:
+def check_before_publishing(claim: Claim, evidence: list[Evidence]) -> PublishingCheck:
+    """`evidence`: the claim's, with their sources, as the claim page has them."""
     verdict = claim.current_verdict
     warnings = []
     if not claim.claimant.strip():
@@ -42,7 +43,7 @@ def check_before_publishing(claim: Claim) -> PublishingCheck:
         )
     if verdict is None or verdict.rating is None or not verdict.rating.label.strip():
         warnings.append("The verdict's rating has no label: readers and search engines would see no conclusion.")
-    if not claim.evidence.filter(source__status=Source.Status.FETCHED).exists():
+    if not any(item.source and item.source.status == Source.Status.FETCHED for item in evidence):
         warnings.append("No evidence comes from a fetched source: readers will have no stored copy to check.")
     review = claim_review(claim, verdict) if verdict is not None else {}
     return PublishingCheck(claim_review=review, warnings=warnings)

@@ -220,18 +220,19 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
     for action, not_ready in claim.available_actions(user):
         form = forms.get(f"action_{action.name}") or _action_form(action, claim)
         actions.append({"action": action, "not_ready": not_ready, "form": form})
+    evidence = list(claim.evidence.select_related("source", "added_by").defer("source__text"))
     context = {
         "claim": claim,
         "actions": actions,
-        "evidence": claim.evidence.select_related("source", "added_by").defer("source__text"),
+        "evidence": evidence,
         "verdict": draft,
-        "versions": claim.verdicts.select_related("rating", "author").filter(published_at__isnull=False),
+        "versions": publishing.versions_of(claim)[::-1],
         "activities": claim.activities.select_related("actor")[:200],
         "can_research": can_research,
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "publishing_check": check_before_publishing(claim)
+        "publishing_check": check_before_publishing(claim, evidence)
         if any(item["action"].name == "publish" for item in actions)
         else None,
     }

@@ -5,6 +5,7 @@ changes anything. Every page answers conditional GETs with 304."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -34,9 +35,6 @@ from claims.workflow import State
 LIST_PAGE_SIZE = 20
 CLAIMANT_PAGE_SIZE = 20
 JSON_PAGE_SIZE = 50
-# A stored copy is someone else's page: whatever it holds must not run as ours.
-
-
 # --- Freshness, computed once per request: condition() asks for the ETag and
 # the Last-Modified separately.
 
@@ -47,52 +45,30 @@ def _scale(request: HttpRequest) -> Scale:
     return request._public_scale
 
 
-def _public_freshness(request: HttpRequest) -> Freshness:
-    if not hasattr(request, "_public_freshness"):
-        request._public_freshness = publishing.public_freshness(_scale(request))
-    return request._public_freshness
+def _freshness(request: HttpRequest, compute: Callable[..., Freshness], *args: Any) -> Freshness:
+    """`compute(*args, scale)`, once per request."""
+    if not hasattr(request, "_freshness"):
+        request._freshness = compute(*args, _scale(request))
+    return request._freshness
 
 
-def _claim_freshness(request: HttpRequest, slug: str) -> Freshness:
-    if not hasattr(request, "_claim_freshness"):
-        request._claim_freshness = publishing.claim_freshness(slug, _scale(request))
-    return request._claim_freshness
+def conditional_on(compute: Callable[..., Freshness]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`condition()` with the ETag and Last-Modified of `compute` (a
+    `publishing.*_freshness`), given the view's slug if it has one."""
 
+    def fresh(request: HttpRequest, *args: Any, slug: str | None = None, **kwargs: Any) -> Freshness:
+        return _freshness(request, compute, *([slug] if slug is not None else []))
 
-def _claimant_freshness(request: HttpRequest, slug: str) -> Freshness:
-    if not hasattr(request, "_claimant_freshness"):
-        request._claimant_freshness = publishing.claimant_freshness(slug, _scale(request))
-    return request._claimant_freshness
-
-
-def public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
-    return _public_freshness(request).etag
-
-
-def public_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
-    return _public_freshness(request).last_modified
-
-
-def claim_etag(request: HttpRequest, slug: str, **kwargs: Any) -> str | None:
-    return _claim_freshness(request, slug).etag
-
-
-def claim_last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> datetime | None:
-    return _claim_freshness(request, slug).last_modified
-
-
-def claimant_etag(request: HttpRequest, slug: str) -> str | None:
-    return _claimant_freshness(request, slug).etag
-
-
-def claimant_last_modified(request: HttpRequest, slug: str) -> datetime | None:
-    return _claimant_freshness(request, slug).last_modified
+    return condition(
+        etag_func=lambda request, *args, **kwargs: fresh(request, *args, **kwargs).etag,
+        last_modified_func=lambda request, *args, **kwargs: fresh(request, *args, **kwargs).last_modified,
+    )
 
 
 # Every page of the public site changes with the set of public claims or the scale.
-conditional_on_public = condition(etag_func=public_etag, last_modified_func=public_last_modified)
-conditional_on_claim = condition(etag_func=claim_etag, last_modified_func=claim_last_modified)
-conditional_on_claimant = condition(etag_func=claimant_etag, last_modified_func=claimant_last_modified)
+conditional_on_public = conditional_on(publishing.public_freshness)
+conditional_on_claim = conditional_on(publishing.claim_freshness)
+conditional_on_claimant = conditional_on(publishing.claimant_freshness)
 
 
 # --- Helpers.
@@ -239,7 +215,7 @@ def verdict_bundle(request: HttpRequest, slug: str) -> FileResponse:
     """The verdict with its evidence and the stored copies of its sources, as a
     ZIP: built once for each state of the verdict, then served from storage."""
     claim = _public_claim(slug)
-    name = bundle.stored_bundle(claim, _claim_freshness(request, slug).etag)
+    name = bundle.stored_bundle(claim, _freshness(request, publishing.claim_freshness, slug).etag)
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,

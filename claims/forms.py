@@ -125,11 +125,8 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("title"):
-            if cleaned.get("url"):
-                cleaned["title"] = cleaned["url"][:300]  # until the page's own title is known
-            elif "url" not in self.errors:
-                self.add_error("title", "Give a title, or the article's URL to take it from the page.")
+        if not cleaned.get("title") and not cleaned.get("url") and "url" not in self.errors:
+            self.add_error("title", "Give a title, or the article's URL to take it from the page.")
         return cleaned
 
 

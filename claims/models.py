@@ -33,6 +33,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
+class ArticleQuerySet(models.QuerySet):
+    def add(self, *, by: AbstractBaseUser, **fields: Any) -> Article:
+        """A new article. Given a URL, its page is fetched through the same
+        guarded worker as cited sources, and what the desk left blank is filled
+        from it once extracted (at once, if a claim already cited that page);
+        until then an untitled article goes by its URL."""
+        url = fields.get("url", "")
+        if url and not fields.get("title"):
+            fields["title"] = url[:300]
+        with transaction.atomic():  # the fetch job is sent once the article points at its source
+            article = self.create(created_by=by, source=Source.for_url(url) if url else None, **fields)
+        if article.source is not None and article.source.extracted_at is not None:
+            article.fill_from_page()
+        return article
+
+
 class Article(models.Model):
     """Where claims appeared: a news story, transcript or post."""
 
@@ -53,6 +69,8 @@ class Article(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created_at",)
 
@@ -66,16 +84,6 @@ class Article(models.Model):
     def awaits_page(self) -> bool:
         """Its URL is still being fetched or extracted."""
         return self.source is not None and not self.source.is_settled
-
-    def fetch_page(self) -> None:
-        """Fetch the article's URL through the same guarded worker as cited
-        sources; what the desk left blank is filled from the page when it has
-        been extracted (at once, if another claim already cited that page)."""
-        with transaction.atomic():  # the job is sent once the article points at its source
-            self.source = Source.for_url(self.url)
-            self.save(update_fields=["source"])
-        if self.source.extracted_at is not None:
-            self.fill_from_page()
 
     def fill_from_page(self) -> None:
         """Fill the fields left blank (the title, while it is still the URL it

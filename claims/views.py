@@ -102,11 +102,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_new(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        article = form.save(commit=False)
-        article.created_by = request.user
-        article.save()
-        if article.url:
-            article.fetch_page()
+        article = Article.objects.add(by=request.user, **form.cleaned_data)
         messages.success(request, "Article added. Now add the claims it makes.")
         return redirect(article)
     return render(request, "claims/article_new.html", {"form": form}, status=422 if form.errors else 200)

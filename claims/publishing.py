@@ -53,24 +53,30 @@ def current_claims() -> ClaimQuerySet:
 def with_verdicts(claims: ClaimQuerySet) -> ClaimQuerySet:
     """`claims` with their article and, as `claim.published_verdicts`, their
     published versions newest first: two queries however many rows."""
-    versions = published_verdicts().select_related("rating", "author").order_by("-version")
     return claims.select_related("article").prefetch_related(
-        Prefetch("verdicts", queryset=versions, to_attr="published_verdicts")
+        Prefetch("verdicts", queryset=_versions(), to_attr="published_verdicts")
     )
+
+
+def _versions() -> QuerySet[Verdict]:
+    return published_verdicts().select_related("rating", "author").order_by("-version")
+
+
+def _current_rating_id() -> Subquery:
+    """For a claim (OuterRef "pk"): the rating of its latest published verdict."""
+    return Subquery(published_verdicts().filter(claim=OuterRef("pk")).order_by("-version").values("rating_id")[:1])
 
 
 def rated(claims: ClaimQuerySet, rating_id: int) -> ClaimQuerySet:
     """Claims whose latest published verdict has this rating (not an earlier version's)."""
-    latest = published_verdicts().filter(claim=OuterRef("pk")).order_by("-version").values("rating_id")[:1]
-    return claims.annotate(current_rating_id=Subquery(latest)).filter(current_rating_id=rating_id)
+    return claims.annotate(current_rating_id=_current_rating_id()).filter(current_rating_id=rating_id)
 
 
 def versions_of(claim: Claim) -> list[Verdict]:
     """The claim's published verdicts, newest first (prefetched by
     `with_verdicts`, else read once and kept on the claim)."""
     if getattr(claim, "published_verdicts", None) is None:
-        versions = published_verdicts().filter(claim=claim).select_related("rating", "author").order_by("-version")
-        claim.published_verdicts = list(versions)
+        claim.published_verdicts = list(_versions().filter(claim=claim))
     return claim.published_verdicts
 
 
@@ -169,10 +175,9 @@ def rating_distribution(claims: ClaimQuerySet, scale: Scale) -> list[RatingCount
     order: one query, grouped in the database, however many claims there are.
     Every step in use is listed, empty ones too, so the bars read against the
     whole scale; a retired rating only when a verdict still carries it."""
-    latest = published_verdicts().filter(claim=OuterRef("pk")).order_by("-version").values("rating_id")[:1]
     counts = dict(
         claims.order_by()
-        .annotate(current_rating_id=Subquery(latest))
+        .annotate(current_rating_id=_current_rating_id())
         .values("current_rating_id")
         .annotate(n=Count("pk"))
         .values_list("current_rating_id", "n")

@@ -250,7 +250,6 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": _rows(page),
             "distribution": publishing.rating_distribution(claims, _scale(request)),
-            "query": "",
             "canonical": publishing.absolute_url(claimant.get_absolute_url()),
         },
     )

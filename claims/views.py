@@ -235,8 +235,13 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
     return render(request, _fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
 
 
+def _form_class(action: str) -> type[TransitionForm]:
+    """A correction carries a new verdict; every other action a note at most."""
+    return CorrectionForm if action == "correct" else TransitionForm
+
+
 def _action_form(action: workflow.Action, claim: Claim) -> TransitionForm:
-    form_class = CorrectionForm if action.name == "correct" else TransitionForm
+    form_class = _form_class(action.name)
     initial: dict[str, Any] = {"state": claim.state, "revision": claim.revision}
     if action.name == "correct" and claim.current_verdict:
         verdict = claim.current_verdict
@@ -280,8 +285,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_member_required
 def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     claim = _get_claim_for(request.user, pk)
-    form_class = CorrectionForm if action == "correct" else TransitionForm
-    form = form_class(request.POST, prefix=action)
+    form = _form_class(action)(request.POST, prefix=action)
     if not form.is_valid():
         messages.error(request, "Check the form below.")
         return _claim_page(request, claim, status=422, **{f"action_{action}": form})

@@ -172,29 +172,12 @@ def build_bundle(claim: Claim, out: IO[bytes]) -> None:
     evidence = publishing.public_evidence(claim)
     with zipfile.ZipFile(out, "w") as archive:
         writer = _Writer(archive, _last_change(claim, versions))
-        records, sums, written = [], [], set()
-        for item in evidence:
-            snapshot = None
-            source = item.source
-            if source is not None and source.snapshot and source.sha256:
-                name = f"sources/{snapshots.filename(source)}"
-                if name in written:
-                    snapshot = name
-                else:
-                    try:
-                        with source.open_stored_copy() as original:
-                            writer.copy(name, original)
-                    except FileNotFoundError:
-                        pass  # storage lost the copy; the record still says what was fetched
-                    else:
-                        written.add(name)
-                        sums.append(f"{source.sha256}  {name}\n")
-                        snapshot = name
-            records.append(evidence_record(item, snapshot))
+        written: dict[str, str] = {}  # file name in the bundle -> SHA-256
+        records = [evidence_record(item, _add_stored_copy(writer, item.source, written)) for item in evidence]
         writer.text("verdict.json", _dumps(verdict_record(claim)))
         writer.text("claimreview.json", _dumps(publishing.claim_review(claim, versions[0])))
         writer.text("evidence.json", _dumps(records))
-        writer.text("SHA256SUMS", "".join(sums))
+        writer.text("SHA256SUMS", "".join(f"{sha256}  {name}\n" for name, sha256 in written.items()))
         retracted_note = (
             "\n                  We retracted this fact check: we no longer stand behind it."
             if claim.retracted_at
@@ -208,6 +191,23 @@ def build_bundle(claim: Claim, out: IO[bytes]) -> None:
                 retracted_note=retracted_note,
             ),
         )
+
+
+def _add_stored_copy(writer: _Writer, source: Source | None, written: dict[str, str]) -> str | None:
+    """Put `source`'s stored copy in the bundle once, named by its hash; its
+    name there, or None when there is no copy (none was stored, or storage
+    lost it: the record still says what was fetched)."""
+    if source is None or not source.snapshot or not source.sha256:
+        return None
+    name = f"sources/{snapshots.filename(source)}"
+    if name not in written:
+        try:
+            with source.open_stored_copy() as original:
+                writer.copy(name, original)
+        except FileNotFoundError:
+            return None
+        written[name] = source.sha256
+    return name
 
 
 def stored_bundle(claim: Claim, state: str) -> str:

@@ -178,6 +178,27 @@ def make_claim(checker: Any, second_checker: Any, editor: Any) -> Callable[..., 
 
 
 @pytest.fixture
+def publish(make_claim: Any, checker: Any, second_checker: Any, editor: Any) -> Callable[..., Claim]:
+    """A claim published through the real workflow: rated `rating`, citing
+    `urls` (fetched first by the worker's code in this thread when `fetch`),
+    with any other claim fields (`text`, `claimant`, `article__url`...)."""
+
+    def make(rating: str = "False", urls: tuple[str, ...] = (), fetch: bool = False, **fields: Any) -> Claim:
+        claim = make_claim(state="researching", **fields)
+        for url in urls:
+            item = claim.add_evidence(by=checker, url=url, quote="309 people", stance=Evidence.Stance.CONTRADICTS)
+            if fetch:
+                fetch_as_worker(item.source_id)
+        add_research(claim, checker, Rating.objects.get(label=rating))
+        claim = claim.transition("submit", by=checker, expected_state="researching")
+        claim = claim.transition("approve", by=second_checker, expected_state="in_review")
+        claim = claim.transition("publish", by=editor, expected_state="approved")
+        return Claim.objects.get(pk=claim.pk)
+
+    return make
+
+
+@pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[Any]:
     """A real Celery worker, in a thread of this process, consuming from the
     broker the settings name (Redis in CI)."""

@@ -9,7 +9,7 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,8 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from claims import bundle, publishing, workflow
-from claims.models import Claim, Claimant, Evidence, Rating, Source
-from tests.conftest import add_research, fetch_as_worker
+from claims.models import Claim, Rating, Source
 from tests.pages import Page, article_html, make_pdf, serving
 
 UNPUBLISHED = ["submitted", "assigned", "researching", "in_review", "approved", "rejected"]
@@ -39,30 +38,6 @@ def site(settings: Any) -> Iterator[Any]:
     }
     with serving(settings, routes) as server:
         yield server
-
-
-fetch = fetch_as_worker
-
-
-@pytest.fixture
-def publish(make_claim: Any, checker: Any, second_checker: Any, editor: Any) -> Callable[..., Claim]:
-    """A claim citing `urls` (fetched unless listed in `unfetched`), published through the real workflow."""
-
-    def make(urls: tuple[str, ...] = (), unfetched: tuple[str, ...] = (), **fields: Any) -> Claim:
-        claim = make_claim(
-            state="researching", claimant="Lt Gen Asim Bajwa", speaker=Claimant.for_name("Lt Gen Asim Bajwa"), **fields
-        )
-        for url in urls:
-            item = claim.add_evidence(by=checker, url=url, quote="309 people", stance=Evidence.Stance.CONTRADICTS)
-            if url not in unfetched:
-                fetch(item.source_id)
-        add_research(claim, checker, Rating.objects.get(label="False"))
-        claim = claim.transition("submit", by=checker, expected_state="researching")
-        claim = claim.transition("approve", by=second_checker, expected_state="in_review")
-        claim = claim.transition("publish", by=editor, expected_state="approved")
-        return Claim.objects.get(pk=claim.pk)
-
-    return make
 
 
 def correct(claim: Claim, editor: Any) -> Claim:
@@ -142,7 +117,7 @@ def test_bundle_holds_every_published_version_and_the_claim_review(
 def test_stored_copies_are_the_bytes_fetched_and_match_every_recorded_hash(
     site: Any, publish: Any, client: Client
 ) -> None:
-    claim = publish(urls=(site.url("/article"), site.url("/report.pdf"), site.url("/copy")))
+    claim = publish(urls=(site.url("/article"), site.url("/report.pdf"), site.url("/copy")), fetch=True)
 
     archive = download(client, claim)
 
@@ -182,7 +157,7 @@ def test_stored_copies_are_the_bytes_fetched_and_match_every_recorded_hash(
 
 
 def test_sha256sums_checks_every_stored_copy(site: Any, publish: Any, client: Client) -> None:
-    claim = publish(urls=(site.url("/article"), site.url("/report.pdf")))
+    claim = publish(urls=(site.url("/article"), site.url("/report.pdf")), fetch=True)
 
     archive = download(client, claim)
 
@@ -197,7 +172,7 @@ def test_sha256sums_checks_every_stored_copy(site: Any, publish: Any, client: Cl
 
 
 def test_a_source_without_a_stored_copy_is_recorded_without_one(site: Any, publish: Any, client: Client) -> None:
-    claim = publish(urls=(site.url("/never-fetched"),), unfetched=(site.url("/never-fetched"),))
+    claim = publish(urls=(site.url("/never-fetched"),))
 
     archive = download(client, claim)
 
@@ -212,7 +187,7 @@ def test_a_source_without_a_stored_copy_is_recorded_without_one(site: Any, publi
 def test_a_stored_copy_lost_from_storage_leaves_the_record_without_a_file(
     site: Any, publish: Any, client: Client
 ) -> None:
-    claim = publish(urls=(site.url("/article"),))
+    claim = publish(urls=(site.url("/article"),), fetch=True)
     Source.objects.update(snapshot="snapshots/00/missing.gz")
 
     archive = download(client, claim)
@@ -234,7 +209,7 @@ def test_a_large_bundle_spills_to_disk_and_still_checks_out(
             super().rollover()
 
     monkeypatch.setattr(bundle.tempfile, "SpooledTemporaryFile", Spool)
-    claim = publish(urls=(site.url("/article"),))
+    claim = publish(urls=(site.url("/article"),), fetch=True)
 
     archive = download(client, claim)
 
@@ -316,10 +291,10 @@ def test_verdict_page_links_to_the_bundle(publish: Any, client: Client) -> None:
 def test_bundle_query_count_does_not_grow_with_sources_or_versions(
     site: Any, publish: Any, editor: Any, client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    small = publish(urls=(site.url("/article"),))
+    small = publish(urls=(site.url("/article"),), fetch=True)
     with CaptureQueriesContext(connection) as few:
         assert client.get(bundle_url(small)).status_code == 200
-    big = publish(urls=(site.url("/copy"), site.url("/report.pdf"), site.url("/never-fetched")))
+    big = publish(urls=(site.url("/copy"), site.url("/report.pdf"), site.url("/never-fetched")), fetch=True)
     big = correct(correct(big, editor), editor)
 
     with django_assert_max_num_queries(len(few.captured_queries)):

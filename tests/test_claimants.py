@@ -4,7 +4,6 @@ Claims reach `published` through the real workflow."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,27 +16,11 @@ from django.utils.html import escape
 
 from claims import workflow
 from claims.models import Claim, Claimant, Evidence, Rating
-from tests.conftest import add_research
 
 PAYLOAD = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 UNPUBLISHED = ["submitted", "assigned", "researching", "in_review", "approved", "rejected"]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publish(make_claim: Any, checker: Any, second_checker: Any, editor: Any) -> Callable[..., Claim]:
-    """A claim by `claimant`, published through the real workflow with the rating asked for."""
-
-    def make(claimant: str = "Lt Gen Asim Bajwa", rating: str = "False", **fields: Any) -> Claim:
-        claim = make_claim(state="researching", claimant=claimant, speaker=Claimant.for_name(claimant), **fields)
-        add_research(claim, checker, Rating.objects.get(label=rating))
-        claim = claim.transition("submit", by=checker, expected_state="researching")
-        claim = claim.transition("approve", by=second_checker, expected_state="in_review")
-        claim = claim.transition("publish", by=editor, expected_state="approved")
-        return Claim.objects.get(pk=claim.pk)
-
-    return make
 
 
 def correct(claim: Claim, editor: Any, rating: str) -> Claim:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from claims import workflow
-from claims.models import Claim, Evidence, Rating, Source, Verdict
-from tests.conftest import add_research
+from claims.models import Claim, Rating, Source, Verdict
 
 SITE = "http://127.0.0.1:8000"
 PAYLOADS = [
@@ -31,23 +29,6 @@ PAYLOADS = [
 UNPUBLISHED = ["submitted", "assigned", "researching", "in_review", "approved", "rejected"]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publish(make_claim: Any, checker: Any, second_checker: Any, editor: Any) -> Callable[..., Claim]:
-    """A claim published through the real workflow, with the rating and cited URLs asked for."""
-
-    def make(rating: str = "False", urls: tuple[str, ...] = (), **fields: Any) -> Claim:
-        claim = make_claim(state="researching", **fields)
-        for url in urls:
-            claim.add_evidence(by=checker, url=url, quote="309 people", stance=Evidence.Stance.CONTRADICTS)
-        add_research(claim, checker, Rating.objects.get(label=rating))
-        claim = claim.transition("submit", by=checker, expected_state="researching")
-        claim = claim.transition("approve", by=second_checker, expected_state="in_review")
-        claim = claim.transition("publish", by=editor, expected_state="approved")
-        return Claim.objects.get(pk=claim.pk)
-
-    return make
 
 
 def correct(

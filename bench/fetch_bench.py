@@ -170,7 +170,7 @@ def main() -> None:
     from django.db import connection
 
     from claims.models import Activity, Source
-    from claims.tasks import enqueue_fetches
+    from claims.sources.tasks import enqueue_fetches
     from factcheck.celery import app
 
     call_command("migrate", verbosity=0)

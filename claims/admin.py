@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.forms import WebhookForm
 from claims.models import (
     Activity,
     Article,
@@ -20,6 +19,7 @@ from claims.models import (
     Webhook,
     WebhookDelivery,
 )
+from claims.webhooks.forms import WebhookForm
 
 
 @admin.register(Rating)

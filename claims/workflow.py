@@ -2,7 +2,8 @@
 
 This module is the one place that decides what is allowed. `Claim.transition()`
 applies an action inside a transaction with the claim row locked; views only
-ask `available_actions()` what to offer and call `transition()`.
+ask `available_actions()` what to offer and call `transition()`. It imports no
+model: it is the bottom layer, and the models build on it.
 
     submitted --assign/take--> assigned --start--> researching --submit--> in_review
     in_review --approve--> approved --publish--> published
@@ -152,7 +153,7 @@ def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
 
 
 def has_draft_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    verdict = claim.current_verdict
+    verdict = claim.draft
     if verdict is None or not verdict.rating_id or not verdict.summary.strip():
         return "Write the draft verdict (rating and summary) first."
     return None
@@ -214,7 +215,7 @@ def set_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
 
 
 def publish(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.publish_current_verdict()
+    claim.publish_draft()
 
 
 def correct(claim: Claim, user: AbstractBaseUser, params: Params) -> None:

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
     "template_partials",
@@ -207,17 +206,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Everything that talks to other sites runs on its own queue.
 CELERY_TASK_ROUTES = {
-    "claims.tasks.fetch_sources": {"queue": "fetch"},
-    "claims.tasks.deliver_webhook": {"queue": "fetch"},
+    "claims.sources.tasks.fetch_sources": {"queue": "fetch"},
+    "claims.webhooks.tasks.deliver_webhook": {"queue": "fetch"},
 }
 CELERY_BEAT_SCHEDULE = {
-    "sweep-sources": {"task": "claims.tasks.sweep_sources", "schedule": 60.0},
-    "sweep-deliveries": {"task": "claims.tasks.sweep_deliveries", "schedule": 300.0},
-    "refresh-published-sources": {"task": "claims.tasks.refresh_published_sources", "schedule": 3600.0},
+    "sweep-sources": {"task": "claims.sources.tasks.sweep_sources", "schedule": 60.0},
+    "sweep-deliveries": {"task": "claims.webhooks.tasks.sweep_deliveries", "schedule": 300.0},
+    "refresh-published-sources": {"task": "claims.sources.tasks.refresh_published_sources", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Fetching cited sources (claims/fetching.py).
+# Fetching cited sources (claims/sources/guard.py).
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=10.0)
 FETCH_DEADLINE = env.float("FETCH_DEADLINE", default=30.0)
@@ -232,17 +231,43 @@ FETCH_BLOCKED_NETWORKS = tuple(env.list("FETCH_BLOCKED_NETWORKS", default=[]))
 # a job; a job fetches its sources one after another.
 FETCH_SLOTS = env.int("FETCH_SLOTS", default=100)
 FETCH_BATCH_SIZE = env.int("FETCH_BATCH_SIZE", default=10)
-# Retries of transient failures (timeouts, 429, 5xx): exponential backoff with jitter.
-FETCH_MAX_RETRIES = env.int("FETCH_MAX_RETRIES", default=5)
-FETCH_RETRY_BACKOFF = env.float("FETCH_RETRY_BACKOFF", default=10.0)
-# The sweeper re-enqueues pending rows older than this (their job was lost)
-# and takes back rows a dead worker left in `fetching` for longer than that.
-FETCH_SWEEP_GRACE = env.int("FETCH_SWEEP_GRACE", default=120)
-FETCH_STUCK_AFTER = env.int("FETCH_STUCK_AFTER", default=300)
+# Row-held jobs (claims/models/jobs.py: fetches and webhook deliveries).
+# Transient failures (timeouts, 429, 5xx) retry with exponential backoff and
+# full jitter, at most JOB_MAX_RETRIES times in a row. The FETCH_* names are
+# the ones earlier releases read, still honoured.
+def _job_setting(name: str, old: str, cast: type, default: float) -> float:
+    return cast(os.environ.get(name) or os.environ.get(old) or default)
+
+
+JOB_MAX_RETRIES = _job_setting("JOB_MAX_RETRIES", "FETCH_MAX_RETRIES", int, 5)
+JOB_RETRY_BACKOFF = _job_setting("JOB_RETRY_BACKOFF", "FETCH_RETRY_BACKOFF", float, 10.0)
+# The sweeper re-sends pending rows older than this (their job was lost) and
+# takes back rows a dead worker left working for longer than that.
+JOB_SWEEP_GRACE = _job_setting("JOB_SWEEP_GRACE", "FETCH_SWEEP_GRACE", int, 120)
+JOB_STUCK_AFTER = _job_setting("JOB_STUCK_AFTER", "FETCH_STUCK_AFTER", int, 300)
+# A retry's message may arrive a little before its time (clocks of two hosts
+# differ); it is taken if it is this many seconds early at most.
+JOB_CLOCK_SKEW = env.float("JOB_CLOCK_SKEW", default=2.0)
+# Rows one sweep sends at most (the next sweep sends the rest).
+SWEEP_BATCH = env.int("SWEEP_BATCH", default=500)
 # Sources cited by published verdicts are fetched again this often.
 FETCH_REFRESH_DAYS = env.int("FETCH_REFRESH_DAYS", default=7)
 # Only for tests that serve pages on 127.0.0.1; never in production.
 FETCH_ALLOW_LOOPBACK = envbool("FETCH_ALLOW_LOOPBACK", False)
+
+# Extraction (claims/sources/extraction.py): the text a fact-checker searches,
+# not a whole library; CPU seconds one source may take.
+EXTRACT_MAX_PDF_PAGES = env.int("EXTRACT_MAX_PDF_PAGES", default=300)
+EXTRACT_MAX_TEXT_CHARS = env.int("EXTRACT_MAX_TEXT_CHARS", default=2_000_000)
+EXTRACT_SECONDS_PER_SOURCE = env.int("EXTRACT_SECONDS_PER_SOURCE", default=60)
+
+# Page sizes.
+DESK_PAGE_SIZE = 25
+DESK_QUEUE_LIMIT = 50  # rows in each section of "My queue"
+CLAIMANT_LIST_PAGE_SIZE = 50
+PUBLIC_PAGE_SIZE = 20  # the verdict list and claimant pages
+PUBLIC_JSON_PAGE_SIZE = 50
+FEED_SIZE = 50
 
 LOGGING = {
     "version": 1,

@@ -6,8 +6,8 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk:my_queue", permanent=False)),
-    path("desk/", include("claims.urls")),
-    path("", include("claims.public_urls")),
+    path("desk/", include("claims.desk.urls")),
+    path("", include("claims.public.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

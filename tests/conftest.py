@@ -19,6 +19,7 @@ from django.test import Client
 from claims import workflow
 from claims.defaults import ensure_defaults
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Source
+from claims.sources.jobs import extract_source, fetch_source
 from claims.workflow import State
 
 User = get_user_model()
@@ -152,11 +153,11 @@ def add_research(claim: Claim, by: Any, rating: Rating | None = None) -> None:
 def fetch_as_worker(source_id: int) -> Source:
     """Fetch and extract a cited source now, in this thread, as the workers would."""
     source = Source.objects.get(pk=source_id)
-    assert source.claim_for_fetch()
-    source.fetch_now()
+    assert source.take()
+    fetch_source(source)
     source.refresh_from_db()
     if source.status == Source.Status.FETCHED:
-        source.extract_now()
+        extract_source(source)
     return Source.objects.get(pk=source_id)
 
 

@@ -11,7 +11,7 @@
 and serves named routes: a `Page` (a fixed response) or a function that writes
 the response itself (redirects, dripping, state). It records every request and
 counts accepted connections, so a test can prove a request did or did not
-arrive. `FakeDNS` stands in for `claims.fetching.resolve_host` and counts lookups.
+arrive. `FakeDNS` stands in for `claims.sources.guard.resolve_host` and counts lookups.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class PageServer:
 
 @contextmanager
 def serving(settings: Any, routes: dict[str, Route] | None = None, **options: Any) -> Iterator[PageServer]:
-    """A running PageServer that `claims.fetching.fetch` is allowed to reach."""
+    """A running PageServer that `claims.sources.guard.fetch` is allowed to reach."""
     with PageServer(routes, **options) as server:
         settings.FETCH_ALLOW_LOOPBACK = True
         settings.FETCH_ALLOWED_PORTS = (server.port,)
@@ -180,7 +180,7 @@ def serving(settings: Any, routes: dict[str, Route] | None = None, **options: An
 
 
 class FakeDNS:
-    """A stand-in for `claims.fetching.resolve_host`: names map to lists of
+    """A stand-in for `claims.sources.guard.resolve_host`: names map to lists of
     answers (one list per successive lookup; the last repeats). Literal
     addresses are parsed by the real resolver, which does no DNS for them."""
 

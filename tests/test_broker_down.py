@@ -29,7 +29,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 from claims.models import Claim, Evidence, Source
-from claims.tasks import sweep_sources
+from claims.sources.tasks import sweep_sources
 from tests.conftest import UserFactory, ClaimFactory
 from claims import workflow
 

@@ -18,8 +18,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from claims import bundle, publishing, workflow
+from claims import workflow
 from claims.models import Claim, Rating, Source
+from claims.public import bundle
+from claims.public.claimreview import claim_review
 from tests.pages import Page, article_html, make_pdf, serving
 
 UNPUBLISHED = ["submitted", "assigned", "researching", "in_review", "approved", "rejected"]
@@ -110,7 +112,7 @@ def test_bundle_holds_every_published_version_and_the_claim_review(
     assert versions[1]["correction_note"] == "Wrong total."
     for record, row in zip(versions, claim.verdicts.order_by("version"), strict=True):
         assert record["published_at"] == row.published_at.isoformat(timespec="seconds")
-    assert read_json(archive, "claimreview.json") == json.loads(json.dumps(publishing.claim_review(claim)))
+    assert read_json(archive, "claimreview.json") == json.loads(json.dumps(claim_review(claim)))
     assert read_json(archive, "claimreview.json")["reviewRating"]["alternateName"] == "Mostly false"
 
 
@@ -200,7 +202,7 @@ def test_a_stored_copy_lost_from_storage_leaves_the_record_without_a_file(
 def test_a_large_bundle_spills_to_disk_and_still_checks_out(
     site: Any, publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("claims.bundle.SPOOL_BYTES", 1024)
+    monkeypatch.setattr("claims.public.bundle.SPOOL_BYTES", 1024)
     spilled = []
 
     class Spool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]

@@ -127,8 +127,8 @@ def test_a_retired_rating_shows_only_while_a_verdict_carries_it(publish: Any, cl
     assert "Mostly false" in labels
 
 
-def test_claimant_page_paginates(publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("claims.public_views.CLAIMANT_PAGE_SIZE", 2)
+def test_claimant_page_paginates(publish: Any, client: Client, settings: Any) -> None:
+    settings.PUBLIC_PAGE_SIZE = 2
     claims = [publish() for _ in range(3)]
 
     first = client.get(claimant_url(claims[0])).content.decode()

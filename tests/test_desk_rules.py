@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from claims import workflow
-from claims.forms import EvidenceForm
+from claims.desk.forms import EvidenceForm
 from claims.models import Claim, Claimant, Webhook, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +53,12 @@ def test_a_late_duplicate_delivery_cannot_undo_a_recorded_outcome(make_claim: An
     Webhook.objects.create(url="https://partner.example/hook")
     claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
     delivery = WebhookDelivery.objects.get(claim=claim)
-    assert delivery.claim_for_sending()
+    assert delivery.take()
     duplicate = WebhookDelivery.objects.get(pk=delivery.pk)
-    assert not duplicate.claim_for_sending()  # a second worker does not get it
+    assert not duplicate.take()  # a second worker does not get it
 
     delivery.record(WebhookDelivery.Status.DELIVERED, http_status=200)
-    duplicate.record(WebhookDelivery.Status.PENDING, error="timeout", retry_in=5)
+    assert duplicate.schedule_retry("timeout") is None
 
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
@@ -66,7 +66,7 @@ def test_a_late_duplicate_delivery_cannot_undo_a_recorded_outcome(make_claim: An
 
 
 def test_the_claim_form_offers_recent_articles_only(desk_defaults: None) -> None:
-    from claims import forms
+    from claims.desk import forms
     from tests.conftest import ArticleFactory
 
     old, *recent = [ArticleFactory() for _ in range(forms.RECENT_ARTICLES + 1)]
@@ -101,12 +101,14 @@ def test_a_delivery_waiting_for_its_retry_is_not_sent_early_by_a_stray_copy(make
     Webhook.objects.create(url="https://partner.example/hook")
     claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
     delivery = WebhookDelivery.objects.get(claim=claim)
-    assert delivery.claim_for_sending()
-    delivery.record(WebhookDelivery.Status.PENDING, error="timeout", retry_in=60)
+    assert delivery.take()
+    assert delivery.schedule_retry("timeout") is not None
+    # Its retry is a minute away (the backoff is random; the time is what counts).
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(retry_at=timezone.now() + timedelta(seconds=60))
 
-    assert not WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()
+    assert not WebhookDelivery.objects.get(pk=delivery.pk).take()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(retry_at=timezone.now())
-    assert WebhookDelivery.objects.get(pk=delivery.pk).claim_for_sending()
+    assert WebhookDelivery.objects.get(pk=delivery.pk).take()
 
 
 def test_a_late_sender_whose_delivery_the_sweeper_took_back_cannot_record_over_the_next(
@@ -115,13 +117,13 @@ def test_a_late_sender_whose_delivery_the_sweeper_took_back_cannot_record_over_t
     Webhook.objects.create(url="https://partner.example/hook")
     claim: Claim = make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
     late = WebhookDelivery.objects.get(claim=claim)
-    assert late.claim_for_sending()
+    assert late.take()
     # The late sender overran: the sweeper takes the delivery back and another sends it.
     WebhookDelivery.objects.filter(pk=late.pk).update(
         status=WebhookDelivery.Status.PENDING, updated_at=timezone.now() - timedelta(hours=1)
     )
     new = WebhookDelivery.objects.get(pk=late.pk)
-    assert new.claim_for_sending()
+    assert new.take()
     assert new.record(WebhookDelivery.Status.FAILED, http_status=410, error="Gone")
 
     assert late.record(WebhookDelivery.Status.DELIVERED, http_status=200) is False

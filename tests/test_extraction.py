@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
-from claims.extraction import MAX_PDF_PAGES, Extracted, extract
+from claims.sources.extraction import Extracted, extract
 from tests.pages import BOILERPLATE, article_html, article_paragraphs, make_pdf
 
 URL = "https://news.example/world/no-good-or-bad-taliban"
@@ -61,7 +62,8 @@ def test_pdf_without_a_title_uses_its_first_line() -> None:
     assert extract(pdf, "application/pdf", URL).title == "Report on militant arrests"
 
 
-def test_pdf_reading_stops_after_the_page_limit() -> None:
+def test_pdf_reading_stops_after_the_page_limit(settings: Any) -> None:
+    settings.EXTRACT_MAX_PDF_PAGES = MAX_PDF_PAGES = 40
     pdf = make_pdf([[f"Page number {n}"] for n in range(MAX_PDF_PAGES + 5)])
     text = extract(pdf, "application/pdf", URL).text
     assert f"Page number {MAX_PDF_PAGES - 1}" in text

@@ -11,10 +11,12 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from claims import extraction, models
-from claims.fetching import fetch
 from claims.models import Activity, Claim, Evidence, Source
-from claims.tasks import batches, enqueue_fetches, extract_sources, fetch_sources, sweep_sources
+from claims.models import sources as source_models
+from claims.sources import extraction
+from claims.sources.guard import fetch
+from claims.sources.jobs import fetch_source
+from claims.sources.tasks import batches, enqueue_fetches, extract_sources, fetch_sources, sweep_sources
 from tests.conftest import fetch_as_worker
 from tests.pages import Page, article_html, serving
 
@@ -89,7 +91,7 @@ def test_a_job_skips_a_source_another_job_has_taken(settings: Any) -> None:
     with serving(settings) as server:
         [source_id] = pending_sources(server, 1)
         other_job = Source.objects.get(pk=source_id)
-        assert other_job.claim_for_fetch()
+        assert other_job.take()
 
         fetch_sources([source_id])
 
@@ -102,15 +104,15 @@ def test_two_copies_of_a_row_cannot_both_take_its_job(settings: Any) -> None:
     source = Source.objects.create(url="https://example.org/report")
     first, second = Source.objects.get(pk=source.pk), Source.objects.get(pk=source.pk)
 
-    assert first.claim_for_fetch()
-    assert not second.claim_for_fetch()
-    assert not Source.objects.get(pk=source.pk).claim_for_fetch()  # fetching, not stuck yet
+    assert first.take()
+    assert not second.take()
+    assert not Source.objects.get(pk=source.pk).take()  # fetching, not stuck yet
     assert Source.objects.get(pk=source.pk).attempts == 1
 
 
 def test_a_finished_source_is_not_taken_again(settings: Any) -> None:
     source = Source.objects.create(url="https://example.org/report", status=Source.Status.FETCHED)
-    assert not source.claim_for_fetch()
+    assert not source.take()
     assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
 
 
@@ -119,7 +121,7 @@ def late_job(server: Any, claim: Claim, checker: Any) -> tuple[Source, Any]:
     page, but has not recorded it yet: it is about to overrun."""
     evidence = claim.add_evidence(by=checker, url=server.url("/article"), quote="", stance=Evidence.Stance.CONTEXT)
     late = Source.objects.get(pk=evidence.source_id)
-    assert late.claim_for_fetch()
+    assert late.take()
     fetched = fetch(late.url)
     Source.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(minutes=5))  # looks stuck
     return late, fetched
@@ -128,17 +130,17 @@ def late_job(server: Any, claim: Claim, checker: Any) -> tuple[Source, Any]:
 def test_a_job_that_lost_its_stuck_row_to_another_job_does_not_overwrite_that_jobs_outcome(
     settings: Any, researching: Claim, checker: Any
 ) -> None:
-    settings.FETCH_STUCK_AFTER = 60
+    settings.JOB_STUCK_AFTER = 60
     with serving(settings, {"/article": Page(article_html())}) as server:
         late, fetched = late_job(server, researching, checker)
     # Another job takes the stuck row, and fails.
     new = Source.objects.get(pk=late.pk)
-    assert new.claim_for_fetch()
+    assert new.take()
     new.record_failure(Source.Status.FAILED, "The site answered 410.")
 
     assert late.record_fetched(fetched) is False
     late.record_failure(Source.Status.BLOCKED, "too late")
-    assert late.schedule_retry("too late", 1) is False
+    assert late.schedule_retry("too late") is None
 
     source = Source.objects.get(pk=late.pk)
     assert (source.status, source.last_error, source.attempts) == (Source.Status.FAILED, "The site answered 410.", 2)
@@ -158,8 +160,8 @@ def test_a_source_cited_twice_by_one_claim_logs_the_fetch_once_on_it(
         for claim in (researching, researching, other):
             claim.add_evidence(by=checker, url=url, quote="", stance=Evidence.Stance.CONTEXT)
         source = Source.objects.get(url=url)
-        assert source.claim_for_fetch()
-        assert source.fetch_now()
+        assert source.take()
+        assert fetch_source(source)
 
     fetched = Activity.objects.filter(action="source_fetched", note__startswith=url)
     assert sorted(fetched.values_list("claim_id", flat=True)) == sorted([researching.pk, other.pk])
@@ -169,16 +171,16 @@ def test_a_source_cited_twice_by_one_claim_logs_the_fetch_once_on_it(
 def test_a_job_whose_row_the_sweeper_took_back_does_not_overwrite_the_next_fetch(
     settings: Any, researching: Claim, checker: Any
 ) -> None:
-    settings.FETCH_STUCK_AFTER = 60
+    settings.JOB_STUCK_AFTER = 60
     with serving(settings, {"/article": Page(article_html())}) as server:
         late, fetched = late_job(server, researching, checker)
         # The sweeper takes the row back and a new job fetches it.
         sweep_sources()
         new = Source.objects.get(pk=late.pk)
         assert (new.status, new.attempts) == (Source.Status.PENDING, 1)
-        assert new.claim_for_fetch()
+        assert new.take()
         server.routes["/article"] = Page(b"gone", status=410, content_type="text/plain")
-        assert new.fetch_now() is False
+        assert fetch_source(new) is False
 
     assert late.record_fetched(fetched) is False
     source = Source.objects.get(pk=late.pk)
@@ -186,7 +188,7 @@ def test_a_job_whose_row_the_sweeper_took_back_does_not_overwrite_the_next_fetch
 
 
 def test_a_refetch_refills_the_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
-    settings.FETCH_MAX_RETRIES, settings.FETCH_RETRY_BACKOFF = 2, 60
+    settings.JOB_MAX_RETRIES, settings.JOB_RETRY_BACKOFF = 2, 60
     with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
         url = server.url("/busy")
         researching.add_evidence(by=checker, url=url, quote="", stance=Evidence.Stance.CONTEXT)
@@ -202,7 +204,7 @@ def test_a_refetch_refills_the_retry_budget(settings: Any, researching: Claim, c
 
 
 def test_a_source_gives_up_after_its_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
-    settings.FETCH_MAX_RETRIES = 2
+    settings.JOB_MAX_RETRIES = 2
     with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
         evidence = researching.add_evidence(
             by=checker, url=server.url("/busy"), quote="", stance=Evidence.Stance.CONTEXT
@@ -236,14 +238,14 @@ def test_two_retry_clicks_at_once_queue_one_fetch(settings: Any) -> None:
 
 
 def test_one_sources_surprise_does_not_cost_the_rest_of_its_batch(settings: Any, monkeypatch: Any) -> None:
-    real_store = models.store_snapshot
+    real_store = source_models.store_snapshot
 
     def disk_full_for_the_first(body: bytes, sha256: str) -> str:
         if b"Report 0" in body:
             raise OSError(28, "No space left on device")
         return real_store(body, sha256)
 
-    monkeypatch.setattr(models, "store_snapshot", disk_full_for_the_first)
+    monkeypatch.setattr(source_models, "store_snapshot", disk_full_for_the_first)
     pages = {f"/page/{n}": Page(f"<html><title>Report {n}</title><p>Report {n}</p></html>".encode()) for n in range(3)}
     with serving(settings, pages) as server:
         ids = [Source.objects.create(url=server.url(f"/page/{n}")).pk for n in range(3)]
@@ -263,8 +265,8 @@ def test_an_unreadable_stored_copy_leaves_the_source_without_text_and_its_quotes
             by=checker, url=server.url("/article"), quote="309 people", stance=Evidence.Stance.CONTEXT
         )
         source = Source.objects.get(pk=evidence.source_id)
-        assert source.claim_for_fetch()
-        assert source.fetch_now()
+        assert source.take()
+        assert fetch_source(source)
     source.snapshot.storage.delete(source.snapshot.name)
 
     extract_sources([source.pk])
@@ -290,8 +292,8 @@ def test_a_page_that_takes_the_extraction_jobs_time_is_kept_without_text_and_the
     with serving(settings, {f"/page/{n}": Page(article_html()) for n in range(2)}) as server:
         sources = [Source.objects.create(url=server.url(f"/page/{n}")) for n in range(2)]
         for source in sources:
-            assert source.claim_for_fetch()
-            assert source.fetch_now()
+            assert source.take()
+            assert fetch_source(source)
 
     extract_sources([source.pk for source in sources])
 

@@ -340,8 +340,8 @@ def test_list_shows_newest_first_with_claimant_rating_and_summary(publish: Any, 
     assert "The army gave no records for the figure." in html
 
 
-def test_list_paginates(publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("claims.public_views.LIST_PAGE_SIZE", 2)
+def test_list_paginates(publish: Any, client: Client, settings: Any) -> None:
+    settings.PUBLIC_PAGE_SIZE = 2
     claims = [publish() for _ in range(3)]
 
     first = client.get("/verdicts/").content.decode()
@@ -419,10 +419,8 @@ def test_feeds_escape_payloads(url: str, payload: str, publish: Any, client: Cli
 # --- The JSON for partners.
 
 
-def test_json_lists_claim_reviews_with_next_links(
-    publish: Any, client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("claims.public_views.JSON_PAGE_SIZE", 2)
+def test_json_lists_claim_reviews_with_next_links(publish: Any, client: Client, settings: Any) -> None:
+    settings.PUBLIC_JSON_PAGE_SIZE = 2
     claims = [publish() for _ in range(3)]
 
     first = client.get("/verdicts.json").json()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.quotes import check_quote, normalize
+from claims.sources.quotes import check_quote, normalize
 from tests.pages import article_paragraphs
 
 SOURCE = "\n\n".join(article_paragraphs())

@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 
 from claims.models import Activity, Claim, Evidence, Source
-from claims.tasks import refresh_published_sources, sweep_sources
+from claims.sources.tasks import refresh_published_sources, sweep_sources
 from tests.conftest import fetch_as_worker
 from tests.pages import (
     Page,
@@ -65,7 +65,7 @@ def fail_then_serve(failures: int, page: Page) -> Callable[[PageHandler], None]:
 
 @pytest.fixture
 def site(settings: Any) -> Iterator[Any]:
-    settings.FETCH_RETRY_BACKOFF = 0.01
+    settings.JOB_RETRY_BACKOFF = 0.01
     settings.FETCH_MAX_BYTES = 200_000
     with serving(settings) as server:
         pdf = make_pdf([["Pakistan army report", "309 people arrested", "516 soldiers killed"]], title="Army report")
@@ -184,7 +184,7 @@ def test_a_page_that_drips_is_cut_off_at_the_deadline_retried_then_given_up(
     celery_worker: Any, site: Any, settings: Any, researching: Claim, checker: Any
 ) -> None:
     settings.FETCH_DEADLINE = 1
-    settings.FETCH_MAX_RETRIES = 1
+    settings.JOB_MAX_RETRIES = 1
     source = settle(cite(researching, checker, site.url("/drip")).source_id)
     assert source.status == Source.Status.FAILED
     assert "gave up after 2 attempts" in source.last_error
@@ -274,7 +274,7 @@ def worker_process(port: int) -> subprocess.Popen:
 
 
 def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, researching: Claim, checker: Any) -> None:
-    settings.FETCH_STUCK_AFTER = 1
+    settings.JOB_STUCK_AFTER = 1
     first_request = threading.Event()
 
     def hang_once(handler: PageHandler) -> None:

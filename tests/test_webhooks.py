@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from claims import workflow
-from claims.forms import WebhookForm
 from claims.models import Claim, Rating, Webhook, WebhookDelivery
+from claims.webhooks.forms import WebhookForm
 from tests.pages import Page, PageHandler, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,7 +83,7 @@ def test_corrections_and_retractions_are_delivered_too(
 def test_a_failing_partner_is_retried_with_backoff_and_the_attempts_logged(
     celery_worker: Any, settings: Any, make_claim: Any, editor: Any
 ) -> None:
-    settings.FETCH_RETRY_BACKOFF = 0.01
+    settings.JOB_RETRY_BACKOFF = 0.01
     calls = {"count": 0}
 
     def flaky(handler: PageHandler) -> None:

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from claims import publishing, workflow
+from claims import workflow
+from claims.public.claimreview import byline as public_byline
 from claims.workflow import State
 
 register = template.Library()
@@ -18,14 +19,7 @@ def person(user: Any, empty: str = "—") -> str:
 
 @register.filter
 def byline(user: Any) -> str:
-    return publishing.byline(user)
-
-
-@register.filter
-def colour(value: str) -> str:
-    """A rating colour fit for a style attribute (the model validates colours
-    only through forms)."""
-    return publishing.safe_colour(value)
+    return public_byline(user)
 
 
 @register.filter

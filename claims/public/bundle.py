@@ -24,8 +24,17 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from claims import publishing, snapshots
 from claims.models import Claim, Evidence, Source, Verdict
+from claims.public.claimreview import (
+    absolute_url,
+    claim_review,
+    iso,
+    organization,
+    safe_url,
+    verdict_path,
+    version_path,
+)
+from claims.sources import snapshots
 
 # A bundle being built stays in memory up to this size, then moves to a
 # temporary file: a verdict citing large PDFs must not hold memory twice over.
@@ -69,22 +78,22 @@ with that source's "sha256" in evidence.json (and with the file's name).
 
 def verdict_record(claim: Claim) -> dict[str, Any]:
     article = claim.article
-    versions: list[Verdict] = list(reversed(publishing.versions_of(claim)))
+    versions: list[Verdict] = list(reversed(claim.versions))
     return {
-        "url": publishing.absolute_url(publishing.verdict_path(claim)),
+        "url": absolute_url(verdict_path(claim)),
         "claim": claim.text,
         "claimant": claim.claimant or None,
         "article": {
             "title": article.title,
             "outlet": article.outlet or None,
-            "url": publishing.safe_url(article.url) or None,
+            "url": safe_url(article.url) or None,
             "published_on": article.published_on.isoformat() if article.published_on else None,
         }
         if article
         else None,
         "state": claim.state,
-        "first_published_at": publishing.iso(publishing.first_published(claim)),
-        "retraction": {"at": publishing.iso(claim.retracted_at), "note": claim.retraction_note}
+        "first_published_at": iso(claim.first_published_at),
+        "retraction": {"at": iso(claim.retracted_at), "note": claim.retraction_note}
         if claim.retracted_at
         else None,
         "versions": [
@@ -94,8 +103,8 @@ def verdict_record(claim: Claim) -> dict[str, Any]:
                 "summary": verdict.summary,
                 "explanation": verdict.explanation,
                 "correction_note": verdict.correction_note,
-                "published_at": publishing.iso(verdict.published_at),
-                "url": publishing.absolute_url(publishing.version_path(claim, verdict.version)),
+                "published_at": iso(verdict.published_at),
+                "url": absolute_url(version_path(claim, verdict.version)),
             }
             for verdict in versions
         ],
@@ -110,7 +119,7 @@ def _source_record(source: Source, snapshot: str | None) -> dict[str, Any]:
         "content_type": source.content_type or None,
         "title": source.title or None,
         "sha256": source.sha256 or None,
-        "fetched_at": publishing.iso(source.fetched_at),
+        "fetched_at": iso(source.fetched_at),
         "snapshot": snapshot,
     }
 
@@ -165,17 +174,17 @@ def _last_change(claim: Claim, versions: list[Verdict]) -> datetime:
 def build_bundle(claim: Claim, out: IO[bytes]) -> None:
     """Write the bundle of public `claim` to `out` (a seekable binary file:
     a SpooledTemporaryFile keeps a small bundle in memory and a large one on
-    disk). Load `claim` with `publishing.with_verdicts` to save a query."""
-    versions = publishing.versions_of(claim)
+    disk). Load `claim` with `Claim.objects.with_verdicts()` to save a query."""
+    versions = claim.versions
     if not versions:
         raise ValueError(f"Claim {claim.pk} has no published verdict.")
-    evidence = publishing.public_evidence(claim)
+    evidence = list(claim.evidence.with_sources())
     with zipfile.ZipFile(out, "w") as archive:
         writer = _Writer(archive, _last_change(claim, versions))
         written: dict[str, str] = {}  # file name in the bundle -> SHA-256
         records = [evidence_record(item, _add_stored_copy(writer, item.source, written)) for item in evidence]
         writer.text("verdict.json", _dumps(verdict_record(claim)))
-        writer.text("claimreview.json", _dumps(publishing.claim_review(claim, versions[0])))
+        writer.text("claimreview.json", _dumps(claim_review(claim, versions[0])))
         writer.text("evidence.json", _dumps(records))
         writer.text("SHA256SUMS", "".join(f"{sha256}  {name}\n" for name, sha256 in written.items()))
         retracted_note = (
@@ -186,8 +195,8 @@ def build_bundle(claim: Claim, out: IO[bytes]) -> None:
         writer.text(
             "README.txt",
             README.format(
-                organization=publishing.organization()["name"],
-                url=publishing.absolute_url(publishing.verdict_path(claim)),
+                organization=organization()["name"],
+                url=absolute_url(verdict_path(claim)),
                 retracted_note=retracted_note,
             ),
         )

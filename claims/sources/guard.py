@@ -6,34 +6,34 @@ credentials, `http://10.0.0.5:6379/` talks to Redis. So `fetch()` refuses
 (`BlockedURL`) before opening a socket to anything that is not a public web
 server, and gives up (`FetchError`) on anything too big, too slow or not a page.
 
-Where the guard sits: the check is in the network backend that opens the
-socket, not in a look at the URL string before a normal client call. The host
-is resolved once (`resolve_host`), every answer is checked, and the socket is
-connected to one of those checked addresses; TLS then verifies the certificate
-against the host name. That resolve-check-connect step is ssrfguard's
-`SafeBackend` (it also decodes IPv4-mapped, 6to4, Teredo and NAT64 addresses
-rather than trusting `ipaddress.is_private`). Around it we add what it lacks:
-the Azure platform address, deployment-local networks from settings, refusal of
-hosts written as numbers (`0x7f000001`), and a deadline on every read and write.
+`check_url()` is the one place a URL is refused from its text: `fetch()` runs
+it on every URL and redirect, and the desk forms on what a fact-checker types,
+showing its message as it is, so each refusal says what to change.
 
-Bodies are read raw from httpcore and decompressed here in bounded steps,
-because a client that decodes for us inflates a gzip bomb before we can stop it.
+The check that matters, though, is in the network backend that opens the
+socket, not in a look at the URL string. The host is resolved once
+(`resolve_host`), every answer is checked, and the socket is connected to one
+of those checked addresses; TLS then verifies the certificate against the host
+name. That resolve-check-connect step is ssrfguard's `SafeBackend` (it also
+decodes IPv4-mapped, 6to4, Teredo and NAT64 addresses rather than trusting
+`ipaddress.is_private`). Around it we add what it lacks: the Azure platform
+address, deployment-local networks from settings, refusal of hosts written as
+numbers (`0x7f000001`), and (in `bodies`) a deadline on every read and write.
 """
 
 from __future__ import annotations
 
-import codecs
 import functools
 import ipaddress
 import re
 import socket
 import ssl
 import time
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -42,23 +42,13 @@ from ssrfguard import DEFAULT_DENIED, AddressTable, Block, Policy, Reach, SSRFGu
 from ssrfguard.errors import BlockedAddressError
 from ssrfguard.httpx import SafeBackend
 
-DEFAULT_TYPES = frozenset(
-    {
-        "text/html",
-        "application/xhtml+xml",
-        "text/plain",
-        "application/pdf",
-        "application/json",
-        "application/ld+json",
-    }
-)
+from claims.sources import bodies
+from claims.sources.bodies import FetchError
+
+__all__ = ["BlockedURL", "FetchError", "Fetched", "check_url", "fetch", "resolve_host"]
+
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "content-encoding")
-ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,*/*;q=0.1"
-# Only what we can decompress ourselves in bounded steps; a server that sends
-# anything else (br, zstd) was not asked to and is refused.
-ACCEPT_ENCODING = "gzip, deflate"
 
 # Headers a caller may not set: they would let a URL talk to a different virtual
 # host than the one checked, or contradict the body we send.
@@ -79,21 +69,19 @@ _LOOPBACK = ("127.0.0.0/8", "::1/128")
 # of that shape is refused rather than decoded, because no real site needs it.
 _NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
 
-_DECOMPRESS_STEP = 64 * 1024
+# Whitespace, control characters, lone surrogates and the invisible format
+# characters that come along when an address is copied from a document or a
+# chat: a parser would drop or mangle them, so the URL fetched would not be
+# the one checked.
+_HIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
+
+_BAD_PORT = (
+    "The port in this address is not a valid number: ports run from 1 to 65535, and most addresses leave it out."
+)
 
 
 class BlockedURL(Exception):
     """Refused before any connection: the URL or the address it leads to is not a public web server."""
-
-
-class FetchError(Exception):
-    """The fetch failed: network, timeout, too large, unsupported type or an HTTP error status."""
-
-    def __init__(self, message: str, *, status: int | None = None, transient: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        # Worth retrying later: timeouts, broken connections, 429 and 5xx.
-        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -108,7 +96,6 @@ class Fetched:
     final_url: str
     redirects: list[str]
     status: int
-    headers: dict[str, str]
     content_type: str
     charset: str | None
     body: bytes = field(repr=False)
@@ -123,21 +110,20 @@ def resolve_host(host: str, port: int, family: int = 0, kind: int = 0, proto: in
 def fetch(
     url: str,
     *,
-    method: str = "GET",
+    method: Literal["GET", "POST"] = "GET",
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
-    allowed_types: frozenset[str] | None = None,
 ) -> Fetched:
-    """Fetch `url` from a public web server, following at most five redirects
-    (GET and HEAD only; a POST's redirect is an error, not followed).
+    """GET a source, following at most five redirects, or POST to a webhook
+    (whose redirect is an error, not followed), on a public web server only.
 
     Raises BlockedURL for a URL or address that must not be reached, FetchError
     for everything else that stops the fetch."""
-    method = method.upper()
+    if method not in ("GET", "POST"):
+        raise ValueError(f"fetch() sends GET or POST, not {method!r}")
     policy = _current_policy()
     deadline = time.monotonic() + float(settings.FETCH_DEADLINE)
     limit = int(settings.FETCH_MAX_BYTES)
-    types = DEFAULT_TYPES if allowed_types is None else allowed_types
     request_headers = _request_headers(headers)
     redirects: list[str] = []
     current = _checked_url(url, policy)
@@ -148,7 +134,7 @@ def fetch(
             with _exchange(pool, method, current, request_headers, data, deadline) as response:
                 status = response.status
                 response_headers = httpx.Headers(response.headers)
-                if status in REDIRECT_STATUSES and method in ("GET", "HEAD"):
+                if status in REDIRECT_STATUSES and method == "GET":
                     next_url = _redirect_target(current, status, response_headers, hops=len(redirects))
                     redirects.append(str(current))
                     if not _same_origin(current, next_url):
@@ -156,25 +142,20 @@ def fetch(
                     current = _checked_url(str(next_url), policy)
                     continue
                 if not 200 <= status < 300:
-                    raise _status_error(status)
-                content_type, charset = _media_type(response_headers.get("content-type", ""))
-                # The allowlist is about what we read as a source; a webhook
-                # partner may answer a POST with anything.
-                if method == "GET" and _has_body(method, status, response_headers) and content_type not in types:
-                    raise FetchError(
-                        f"The link returned {content_type or 'content with no type'}, an unsupported type: "
-                        f"factcheck reads web pages, PDFs, plain text and JSON."
-                    )
-                body = _read_body(response, response_headers, limit, deadline) if method != "HEAD" else b""
+                    raise bodies.status_error(status)
+                content_type, charset = bodies.media_type(response_headers.get("content-type", ""))
+                # The accepted types are about what we read as a source; a
+                # webhook partner may answer a POST with anything.
+                if method == "GET" and bodies.has_body(status, response_headers):
+                    bodies.refuse_unsupported(content_type)
                 return Fetched(
                     url=url,
                     final_url=str(current),
                     redirects=redirects,
                     status=status,
-                    headers={name: response_headers[name] for name in KEPT_HEADERS if name in response_headers},
                     content_type=content_type,
                     charset=charset,
-                    body=body,
+                    body=bodies.read_body(response, response_headers, limit, deadline),
                 )
 
 
@@ -213,29 +194,66 @@ def _policy(allow_loopback: bool, extra_ports: frozenset[int], blocked: tuple[st
     )
 
 
+# The URL -------------------------------------------------------------------
+
+
 def check_url(url: str) -> None:
-    """Raise BlockedURL for what can be refused from the URL alone, as fetch()
-    would: the forms call it so that a desk hears at once what never fetches."""
+    """Raise BlockedURL, with a message a fact-checker can act on, for any URL
+    that can be refused from its text alone, exactly as fetch() would; any
+    string at all gets either that or a pass, never another exception."""
     _checked_url(url, _current_policy())
 
 
 def _checked_url(url: str, policy: Policy) -> httpx.URL:
-    """Refuse what can be refused from the URL alone, with a message a
-    fact-checker can act on; where a name points is checked at connect time."""
+    """The common mistakes first, in words that say what to change; then every
+    rule the fetch applies to the text (ports, numeric hosts, ssrfguard's own
+    checks). Where a name points is checked at connect time."""
+    if not isinstance(url, str):
+        raise BlockedURL("This is not a web address.")
+    if len(url) > policy.max_url_length:
+        # Before anything reads it, and without echoing it.
+        raise BlockedURL(
+            f"This address is {len(url):,} characters long; a web address we fetch has at most "
+            f"{policy.max_url_length:,}."
+        )
+    hidden = _HIDDEN.search(url)
+    if hidden:
+        raise BlockedURL(
+            f"This address has a space or an invisible character in it (U+{ord(hidden.group()):04X}, character "
+            f"{hidden.start() + 1}); copy it again from the browser's address bar."
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError as bad:  # a broken [IPv6] host, or characters NFKC would turn into / ? # @ :
+        raise _not_an_address(bad) from None
+    try:
+        valid_port = parts.port != 0
+    except ValueError:  # not a number, or out of range
+        valid_port = False
+    if not valid_port:
+        raise BlockedURL(_BAD_PORT)
+    if parts.scheme not in ("http", "https"):
+        found = f"this one starts with {_shown(parts.scheme)}:" if parts.scheme else "this one has none (try https://)"
+        raise BlockedURL(f"Only http:// and https:// addresses can be cited and fetched; {found}.")
+    # Any '@', even with nothing before it: what precedes it is not the host,
+    # and parsers disagree about which '@' ends it.
+    if "@" in parts.netloc:
+        raise BlockedURL("Remove the user name and password from the address (the part before '@').")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise BlockedURL("This address has no site name in it (after the '//').")
+    if host == "localhost" or host.endswith(".localhost"):
+        raise BlockedURL(f"This address points inside our own network ({_shown(host)}); cite a public address.")
+    _refuse_private_literal(host, policy)
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as bad:
-        raise BlockedURL(f"This is not a web address factcheck can fetch: {bad}") from bad
-    if parsed.scheme not in ("http", "https"):
-        shown = parsed.scheme or "no scheme"
-        raise BlockedURL(f"Only http and https links can be fetched, not {shown} ({url}).")
-    if parsed.userinfo:
-        raise BlockedURL("Links with a user name or password in them are not fetched; remove the part before '@'.")
+        _refuse_numeric_host(parsed.host)  # .host decodes IDNA, which raises for a malformed name ("xn--")
+    except (httpx.InvalidURL, ValueError) as bad:
+        raise _not_an_address(bad) from None
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     if port not in policy.allowed_ports:
         allowed = ", ".join(str(p) for p in sorted(policy.allowed_ports))
         raise BlockedURL(f"Links to port {port} are not fetched; only web ports ({allowed}) are.")
-    _refuse_numeric_host(parsed.host)
     try:
         # Scheme, port and credentials again on the raw string, plus control
         # characters, encoded hosts and literal addresses against the table.
@@ -243,7 +261,23 @@ def _checked_url(url: str, policy: Policy) -> httpx.URL:
         policy.check_url(str(parsed))
     except SSRFGuardError as refused:
         raise _blocked(refused) from refused
+    except ValueError as bad:  # ssrfguard's own IDNA decoding
+        raise _not_an_address(bad) from None
     return parsed
+
+
+def _refuse_private_literal(host: str, policy: Policy) -> None:
+    """A host written as an IP address that is not on the public internet, in
+    plain words; ssrfguard's table refuses more (platform and deployment
+    addresses) once this has passed."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    # Only the allowed loopback ranges themselves, as in the policy: a mapped
+    # or translated form of 127.0.0.1 is still refused with the allowance on.
+    if not address.is_global and not any(address in network for network in policy.allowed_networks):
+        raise BlockedURL(f"This address points inside a private network ({address}); cite a public address.")
 
 
 def _refuse_numeric_host(host: str) -> None:
@@ -256,9 +290,21 @@ def _refuse_numeric_host(host: str) -> None:
         ipaddress.IPv4Address(host)
     except ValueError:
         raise BlockedURL(
-            f"The address {host!r} is an IP address written as a number, a trick used to reach internal "
+            f"The address {_shown(host)!r} is an IP address written as a number, a trick used to reach internal "
             "machines; it is not fetched."
         ) from None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Part of what was typed, short enough for a form error or a log line."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def _not_an_address(bad: Exception) -> BlockedURL:
+    return BlockedURL(
+        f"This is not a web address factcheck can fetch ({_shown(str(bad), 120)}); "
+        "copy it again from the browser's address bar."
+    )
 
 
 def _blocked(refused: SSRFGuardError) -> BlockedURL:
@@ -270,7 +316,8 @@ def _blocked(refused: SSRFGuardError) -> BlockedURL:
             f"The link leads to {refused.address}, a private, local or otherwise internal network address "
             f"({refused.reason}). factcheck only fetches pages on the public internet."
         )
-    reason = getattr(refused, "reason", str(refused))
+    # Reasons quote the host, which may be most of an 8,000-character string.
+    reason = _shown(str(getattr(refused, "reason", refused)), 300)
     return BlockedURL(f"This link cannot be fetched safely: {reason}.")
 
 
@@ -307,9 +354,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
     ) -> httpcore.NetworkStream:
         # Again here, where the socket is opened: the resolver would decode it.
         _refuse_numeric_host(host)
-        bounded = _within(self._deadline, timeout, httpcore.ConnectTimeout)
+        bounded = bodies.within_deadline(self._deadline, timeout, httpcore.ConnectTimeout)
         stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
-        return _DeadlineStream(stream, self._deadline)
+        return bodies.DeadlineStream(stream, self._deadline)
 
     def connect_unix_socket(
         self,
@@ -321,42 +368,6 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """Every read and write waits at most until the fetch's deadline, so a
-    server dripping a byte at a time (headers included) cannot hold a worker."""
-
-    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _within(self._deadline, timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _within(self._deadline, timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        # httpcore passes the URL's host name here, so the certificate is checked
-        # against the name even though the socket was opened to an address.
-        bounded = _within(self._deadline, timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, bounded), self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-def _within(deadline: float, timeout: float | None, error: type[httpcore.TimeoutException]) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise error("the fetch deadline passed")
-    return remaining if timeout is None else min(timeout, remaining)
 
 
 @contextmanager
@@ -382,7 +393,7 @@ def _exchange(
         raise _blocked(refused) from refused
     except httpcore.TimeoutException as slow:
         if time.monotonic() >= deadline:
-            raise _past_deadline() from slow
+            raise bodies.past_deadline() from slow
         raise FetchError(f"The site took too long to answer ({url.host}).", transient=True) from slow
     except httpcore.ConnectError as failed:
         raise _connect_error(url, failed) from failed
@@ -407,8 +418,8 @@ def _request_headers(extra: dict[str, str] | None) -> dict[str, str]:
     site = getattr(settings, "SITE_URL", "")
     headers = {
         "user-agent": f"factcheck/1.0 (fact-check source fetcher; +{site})" if site else "factcheck/1.0",
-        "accept": ACCEPT,
-        "accept-encoding": ACCEPT_ENCODING,
+        "accept": bodies.ACCEPT,
+        "accept-encoding": bodies.ACCEPT_ENCODING,
     }
     for name, value in (extra or {}).items():
         if name.lower() not in _CALLER_MAY_NOT_SET:
@@ -435,142 +446,3 @@ def _redirect_target(current: httpx.URL, status: int, headers: httpx.Headers, ho
 
 def _same_origin(one: httpx.URL, other: httpx.URL) -> bool:
     return (one.scheme, one.host, one.port) == (other.scheme, other.host, other.port)
-
-
-def _status_error(status: int) -> FetchError:
-    if status == 404 or status == 410:
-        return FetchError(f"The page was not found (HTTP {status}).", status=status)
-    if status in (401, 403):
-        return FetchError(f"The site refused access to the page (HTTP {status}).", status=status)
-    if status == 429:
-        return FetchError(
-            "The site asked us to slow down (HTTP 429); it will be tried again.", status=status, transient=True
-        )
-    if status >= 500:
-        return FetchError(
-            f"The site had a server error (HTTP {status}); it will be tried again.", status=status, transient=True
-        )
-    if 300 <= status < 400:
-        return FetchError(
-            f"The server answered with a redirect (HTTP {status}), which is not followed here.", status=status
-        )
-    return FetchError(f"The site answered HTTP {status} instead of the page.", status=status)
-
-
-# The body ----------------------------------------------------------------------
-
-
-def _media_type(value: str) -> tuple[str, str | None]:
-    """`text/html; charset=UTF-8` -> ("text/html", "utf-8"); a charset Python does not know is dropped."""
-    media, *params = value.split(";")
-    charset = None
-    for param in params:
-        name, _, given = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = given.strip().strip("\"'").lower() or None
-    if charset is not None:
-        try:
-            codecs.lookup(charset)
-        except LookupError:
-            charset = None
-    return media.strip().lower(), charset
-
-
-def _has_body(method: str, status: int, headers: httpx.Headers) -> bool:
-    return method != "HEAD" and status not in (204, 205) and headers.get("content-length", "").strip() != "0"
-
-
-def _content_encoding(headers: httpx.Headers) -> str | None:
-    codings = [c.strip().lower() for c in headers.get_list("content-encoding", split_commas=True)]
-    codings = [c for c in codings if c and c != "identity"]
-    if not codings:
-        return None
-    if len(codings) > 1:
-        raise FetchError(f"The server compressed the page more than once ({', '.join(codings)}); it was not read.")
-    if codings[0] in ("gzip", "x-gzip"):
-        return "gzip"
-    if codings[0] == "deflate":
-        return "deflate"
-    raise FetchError(f"The server used a compression we did not ask for ({codings[0]}); it was not read.")
-
-
-def _past_deadline() -> FetchError:
-    return FetchError(f"The page took longer than {settings.FETCH_DEADLINE} seconds to download.", transient=True)
-
-
-def _too_large(limit: int) -> FetchError:
-    return FetchError(f"The page is larger than the {limit:,} bytes factcheck reads.")
-
-
-def _read_body(response: httpcore.Response, headers: httpx.Headers, limit: int, deadline: float) -> bytes:
-    """The body, decompressed, refused as soon as either the bytes on the wire
-    or the decompressed bytes pass `limit`, or the deadline passes."""
-    encoding = _content_encoding(headers)
-    declared = headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    decoder = _Decompressor(encoding, limit) if encoding else None
-    body = bytearray()
-    received = 0
-    for chunk in response.iter_stream():
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(limit)
-        body += decoder.feed(chunk) if decoder else chunk
-        if time.monotonic() > deadline:
-            raise _past_deadline()
-    if decoder:
-        decoder.finish()
-    return bytes(body)
-
-
-class _Decompressor:
-    """gzip or deflate, never producing more than `limit` bytes in total and
-    never more than one step at a time, however small the input."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        self._encoding = encoding
-        self._limit = limit
-        self._produced = 0
-        self._obj = self._new()
-        self._started = False
-
-    def _new(self, wbits: int | None = None) -> Any:
-        if wbits is None:
-            wbits = 16 + zlib.MAX_WBITS if self._encoding == "gzip" else zlib.MAX_WBITS
-        return zlib.decompressobj(wbits)
-
-    def feed(self, data: bytes) -> bytes:
-        if not self._started and self._encoding == "deflate" and data:
-            self._started = True
-            # "deflate" should be zlib-wrapped, but some servers send it raw.
-            if (data[0] & 0x0F) != 8:
-                self._obj = self._new(-zlib.MAX_WBITS)
-        out = bytearray()
-        pending = data
-        try:
-            while True:
-                step = min(_DECOMPRESS_STEP, self._limit - self._produced + 1)
-                produced = self._obj.decompress(pending, step)
-                self._produced += len(produced)
-                if self._produced > self._limit:
-                    raise _too_large(self._limit)
-                out += produced
-                if self._obj.eof:
-                    pending = self._obj.unused_data
-                    if not pending or self._encoding != "gzip":
-                        break  # done; bytes after a deflate stream are ignored
-                    self._obj = self._new()  # the next member of a multi-member gzip
-                else:
-                    pending = self._obj.unconsumed_tail
-                    # A full step may leave output inside zlib even with no
-                    # input left, so ask again until a step comes back short.
-                    if not pending and len(produced) < step:
-                        break
-        except zlib.error as bad:
-            raise FetchError(f"The page's compressed data is damaged: {bad}") from bad
-        return bytes(out)
-
-    def finish(self) -> None:
-        if not self._obj.eof and self._produced:
-            raise FetchError("The page's compressed data was cut short.", transient=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from pypdf import PdfReader
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -27,9 +28,6 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 JSON_TYPES = frozenset({"application/json", "application/ld+json"})
 PDF_TYPE = "application/pdf"
 
-# Bounds for one source: the text a fact-checker searches, not a whole library.
-MAX_PDF_PAGES = 300
-MAX_TEXT_CHARS = 2_000_000
 # The lengths of the Source fields these land in.
 TITLE_CHARS, SITE_CHARS, AUTHOR_CHARS = 500, 200, 200
 
@@ -111,7 +109,7 @@ def _from_pdf(body: bytes) -> Extracted:
     parts: list[str] = []
     length = 0
     for number, page in enumerate(reader.pages):
-        if number >= MAX_PDF_PAGES or length >= MAX_TEXT_CHARS:
+        if number >= settings.EXTRACT_MAX_PDF_PAGES or length >= settings.EXTRACT_MAX_TEXT_CHARS:
             break
         try:
             text = page.extract_text() or ""
@@ -142,7 +140,7 @@ def _pdf_field(info: object, name: str) -> str:
 
 
 def _from_text(body: bytes, charset: str | None, titled: bool) -> Extracted:
-    text = decode(body[: MAX_TEXT_CHARS * 4], charset)
+    text = decode(body[: settings.EXTRACT_MAX_TEXT_CHARS * 4], charset)
     return Extracted(title=_first_line(text) if titled else "", text=text)
 
 
@@ -171,5 +169,5 @@ def _tidy(result: Extracted) -> Extracted:
         site_name=clean(result.site_name, SITE_CHARS),
         author=clean(result.author, AUTHOR_CHARS),
         published_on=result.published_on,
-        text=clean(result.text, MAX_TEXT_CHARS),
+        text=clean(result.text, settings.EXTRACT_MAX_TEXT_CHARS),
     )

@@ -15,23 +15,17 @@ from django.utils.http import content_disposition_header
 from claims.models import Source
 
 CHUNK_BYTES = 64 * 1024
-# File name endings for the stored copies, by media type. A fixed table, not
-# `mimetypes`: that one reads the host's /etc/mime.types, and the name of a
-# file in a bundle must not depend on which machine built it.
+# File name endings for the stored copies, by the media types the guard
+# accepts. A fixed table, not `mimetypes`: that one reads the host's
+# /etc/mime.types, and the name of a file in a bundle must not depend on which
+# machine built it.
 EXTENSIONS = {
     "text/html": "html",
     "application/xhtml+xml": "xhtml",
     "application/pdf": "pdf",
     "text/plain": "txt",
-    "text/csv": "csv",
-    "text/xml": "xml",
-    "application/xml": "xml",
     "application/json": "json",
     "application/ld+json": "json",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
 }
 
 SNAPSHOT_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'", "X-Content-Type-Options": "nosniff"}

@@ -17,11 +17,9 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from claims import publishing
-from claims.models import Verdict
-from claims.public_views import conditional_on_public
-
-FEED_SIZE = 50
+from claims.models import Claim, Verdict
+from claims.public.claimreview import absolute_url, byline, verdict_path, version_path
+from claims.public.views import conditional_on_public
 
 
 class VerdictsFeed(Feed):
@@ -41,10 +39,10 @@ class VerdictsFeed(Feed):
     url_name = "public:feed"
 
     def link(self) -> str:
-        return publishing.absolute_url(reverse("public:verdicts"))
+        return absolute_url(reverse("public:verdicts"))
 
     def feed_url(self) -> str:
-        return publishing.absolute_url(reverse(self.url_name))
+        return absolute_url(reverse(self.url_name))
 
     def author_name(self) -> str:
         return settings.ORGANIZATION_NAME
@@ -54,10 +52,10 @@ class VerdictsFeed(Feed):
 
     def items(self) -> QuerySet[Verdict]:
         return (
-            publishing.published_verdicts()
-            .filter(claim__in=publishing.current_claims())
+            Verdict.objects.published()
+            .filter(claim__in=Claim.objects.standing())
             .select_related("claim", "rating", "author")
-            .order_by("-published_at", "-pk")[:FEED_SIZE]
+            .order_by("-published_at", "-pk")[: settings.FEED_SIZE]
         )
 
     def item_title(self, verdict: Verdict) -> str:
@@ -79,11 +77,11 @@ class VerdictsFeed(Feed):
         return "".join(parts)
 
     def item_link(self, verdict: Verdict) -> str:
-        return publishing.absolute_url(publishing.verdict_path(verdict.claim))
+        return absolute_url(verdict_path(verdict.claim))
 
     def item_guid(self, verdict: Verdict) -> str:
         # One id per version: a correction is a new item, not an edit of the first.
-        return publishing.absolute_url(publishing.version_path(verdict.claim, verdict.version))
+        return absolute_url(version_path(verdict.claim, verdict.version))
 
     def item_guid_is_permalink(self, verdict: Verdict) -> bool:
         return True
@@ -95,7 +93,7 @@ class VerdictsFeed(Feed):
         return verdict.published_at
 
     def item_author_name(self, verdict: Verdict) -> str | None:
-        return publishing.byline(verdict.author)
+        return byline(verdict.author)
 
     def item_categories(self, verdict: Verdict) -> list[str]:
         return [verdict.rating.label] if verdict.rating else []

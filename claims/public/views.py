@@ -26,22 +26,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition, require_safe
 
-from claims import bundle, publishing
-from claims.models import Claim, Claimant, Verdict
-from claims.publishing import Freshness, Scale
-from claims.snapshots import snapshot_response
-from claims.workflow import State
+from claims.models import Claim, Claimant, Source, Verdict
+from claims.public import bundle, freshness
+from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
+from claims.public.freshness import Freshness
+from claims.public.scale import Scale, load_scale, rating_distribution
+from claims.sources.snapshots import snapshot_response
 
-LIST_PAGE_SIZE = 20
-CLAIMANT_PAGE_SIZE = 20
-JSON_PAGE_SIZE = 50
 # --- Freshness, computed once per request: condition() asks for the ETag and
 # the Last-Modified separately.
 
 
 def _scale(request: HttpRequest) -> Scale:
     if not hasattr(request, "_public_scale"):
-        request._public_scale = publishing.load_scale()
+        request._public_scale = load_scale()
     return request._public_scale
 
 
@@ -54,7 +52,7 @@ def _freshness(request: HttpRequest, compute: Callable[..., Freshness], *args: A
 
 def conditional_on(compute: Callable[..., Freshness]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`condition()` with the ETag and Last-Modified of `compute` (a
-    `publishing.*_freshness`), given the view's slug if it has one."""
+    `freshness.*_freshness`), given the view's slug if it has one."""
 
     def fresh(request: HttpRequest, *args: Any, slug: str | None = None, **kwargs: Any) -> Freshness:
         return _freshness(request, compute, *([slug] if slug is not None else []))
@@ -66,9 +64,9 @@ def conditional_on(compute: Callable[..., Freshness]) -> Callable[[Callable[...,
 
 
 # Every page of the public site changes with the set of public claims or the scale.
-conditional_on_public = conditional_on(publishing.public_freshness)
-conditional_on_claim = conditional_on(publishing.claim_freshness)
-conditional_on_claimant = conditional_on(publishing.claimant_freshness)
+conditional_on_public = conditional_on(freshness.public_freshness)
+conditional_on_claim = conditional_on(freshness.claim_freshness)
+conditional_on_claimant = conditional_on(freshness.claimant_freshness)
 
 
 # --- Helpers.
@@ -80,13 +78,9 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, template, context)
 
 
-def _rows(page: Any) -> list[tuple[Claim, Verdict, str]]:
-    """(claim, its current verdict, the verdict's colour) for a page of claims loaded `with_verdicts`."""
-    rows = []
-    for claim in page:
-        verdict = publishing.latest_verdict(claim)
-        rows.append((claim, verdict, publishing.safe_colour(verdict.rating.colour if verdict.rating else "")))
-    return rows
+def _rows(page: Any) -> list[tuple[Claim, Verdict]]:
+    """(claim, its current verdict) for a page of claims loaded `with_verdicts()`."""
+    return [(claim, claim.current_verdict) for claim in page]
 
 
 def _positive_int(value: str | None) -> int | None:
@@ -120,11 +114,11 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     scale = _scale(request)
     q = request.GET.get("q", "").strip()
     rating_id = _positive_int(request.GET.get("rating"))
-    claims = publishing.current_claims().search(q)
+    claims = Claim.objects.standing().search(q)
     if rating_id:
-        claims = publishing.rated(claims, rating_id)
-    claims = publishing.with_verdicts(claims).order_by("-published_at", "-pk")
-    page = Paginator(claims, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        claims = claims.rated(rating_id)
+    claims = claims.with_verdicts().order_by("-published_at", "-pk")
+    page = Paginator(claims, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(page)
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
     return _render(
@@ -137,27 +131,27 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
             "rating_id": rating_id,
             "ratings": scale.steps(),
             "query": query,
-            "canonical": publishing.absolute_url(request.path),
+            "canonical": absolute_url(request.path),
         },
     )
 
 
 def _public_claim(slug: str) -> Claim:
-    return get_object_or_404(publishing.with_verdicts(publishing.public_claims()).select_related("speaker"), slug=slug)
+    return get_object_or_404(Claim.objects.public().with_verdicts().select_related("speaker"), slug=slug)
 
 
 @require_safe
 @conditional_on_claim
 def verdict_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = _public_claim(slug)
-    return _render_verdict(request, claim, publishing.versions_of(claim)[0], permalink=False)
+    return _render_verdict(request, claim, claim.current_verdict, permalink=False)
 
 
 @require_safe
 @conditional_on_claim
 def verdict_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     claim = _public_claim(slug)
-    verdict = next((v for v in publishing.versions_of(claim) if v.version == version), None)
+    verdict = next((v for v in claim.versions if v.version == version), None)
     if verdict is None:
         raise Http404("No such version.")
     return _render_verdict(request, claim, verdict, permalink=True)
@@ -167,18 +161,18 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
     """The verdict page, or with `permalink` the page of one version, which
     shows that version for good and leaves indexing to the verdict page."""
     scale = _scale(request)
-    versions = publishing.versions_of(claim)
+    versions = claim.versions
     is_current = verdict.pk == versions[0].pk
-    retracted = claim.state == State.RETRACTED
+    retracted = claim.is_retracted
     position = scale.position(verdict.rating) if verdict.rating else None
-    steps = [(r, publishing.safe_colour(r.colour)) for r in scale.steps(verdict.rating)]
+    steps = scale.steps(verdict.rating)
     evidence = [
-        (item, publishing.safe_url(item.source.final_url or item.source.url) if item.source_id else "")
-        for item in publishing.public_evidence(claim)
+        (item, safe_url(item.source.final_url or item.source.url) if item.source_id else "")
+        for item in claim.evidence.with_sources()
     ]
     article = claim.article
     # A version's permalink shows the same as the verdict page while it is current.
-    page_path = publishing.verdict_path(claim) if is_current else publishing.version_path(claim, verdict.version)
+    page_path = verdict_path(claim) if is_current else version_path(claim, verdict.version)
     return _render(
         request,
         "public/verdict_detail.html",
@@ -190,19 +184,18 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             "current": versions[0],
             "history": list(reversed(versions)),
             "retracted": retracted,
-            "rating_colour": publishing.safe_colour(verdict.rating.colour) if verdict.rating else "#777777",
             "position": position,
             "steps": steps,
             "evidence": evidence,
             "article": article,
-            "article_url": publishing.safe_url(article.url) if article else "",
+            "article_url": safe_url(article.url) if article else "",
             # A retracted verdict is off its claimant's page, which may then not exist.
             "claimant_url": claim.speaker.get_absolute_url() if claim.speaker and not retracted else "",
-            "first_published": publishing.first_published(claim),
-            "canonical": publishing.absolute_url(page_path),
+            "first_published": claim.first_published_at,
+            "canonical": absolute_url(page_path),
             # Search engines get one ClaimReview per claim: the current verdict's,
             # and none once it is retracted.
-            "json_ld": publishing.json_ld(publishing.claim_review(claim, verdict, scale=scale))
+            "json_ld": json_ld(claim_review(claim, verdict, scale=scale))
             if not permalink and not retracted
             else "",
         },
@@ -215,7 +208,7 @@ def verdict_bundle(request: HttpRequest, slug: str) -> FileResponse:
     """The verdict with its evidence and the stored copies of its sources, as a
     ZIP: built once for each state of the verdict, then served from storage."""
     claim = _public_claim(slug)
-    name = bundle.stored_bundle(claim, _freshness(request, publishing.claim_freshness, slug).etag)
+    name = bundle.stored_bundle(claim, _freshness(request, freshness.claim_freshness, slug).etag)
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
@@ -234,11 +227,11 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # search engines to the person's page for good, if it is public; a
         # redirect to an unpublished name would tell what the desk is checking.
         survivor = claimant.merged_into
-        if not publishing.has_public_page(survivor):
+        if not survivor.has_public_page:
             raise Http404("No public verdicts.")
         return HttpResponsePermanentRedirect(survivor.get_absolute_url())
-    claims = publishing.claimant_claims(claimant)
-    paginator = Paginator(publishing.with_verdicts(claims).order_by("-published_at", "-pk"), CLAIMANT_PAGE_SIZE)
+    claims = claimant.claims.standing()
+    paginator = Paginator(claims.with_verdicts().order_by("-published_at", "-pk"), settings.PUBLIC_PAGE_SIZE)
     if not paginator.count:
         raise Http404("No public verdicts.")
     page = paginator.get_page(request.GET.get("page"))
@@ -249,8 +242,8 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "claimant": claimant,
             "page": page,
             "rows": _rows(page),
-            "distribution": publishing.rating_distribution(claims, _scale(request)),
-            "canonical": publishing.absolute_url(claimant.get_absolute_url()),
+            "distribution": rating_distribution(claims, _scale(request)),
+            "canonical": absolute_url(claimant.get_absolute_url()),
         },
     )
 
@@ -259,7 +252,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored copy of a source a public verdict cites, never as a page of
     this site: a download by default, or with `?as=text` the text we extracted."""
-    return snapshot_response(request, publishing.public_sources(), pk)
+    return snapshot_response(request, Source.objects.public(), pk)
 
 
 # --- JSON for partners.
@@ -277,7 +270,7 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
     `modified_since` (ISO 8601) keeps claims changed since then, retracted ones
     included, as entries of `retracted` so a partner can take them down.
     `rating` (a rating id) keeps claims whose current verdict has it."""
-    claims = publishing.public_claims()
+    claims = Claim.objects.public()
     since = request.GET.get("modified_since", "")
     if since:
         moment = _parse_moment(since)
@@ -288,9 +281,9 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
         rating_id = _positive_int(request.GET["rating"])
         if rating_id is None:
             return _json_error("rating must be a rating id.")
-        claims = publishing.rated(claims, rating_id)
-    claims = publishing.with_verdicts(claims).order_by("-updated_at", "-pk")
-    paginator = Paginator(claims, JSON_PAGE_SIZE)
+        claims = claims.rated(rating_id)
+    claims = claims.with_verdicts().order_by("-updated_at", "-pk")
+    paginator = Paginator(claims, settings.PUBLIC_JSON_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -301,20 +294,20 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
     scale = _scale(request)
     results, retracted = [], []
     for claim in page:
-        if claim.state == State.RETRACTED:
+        if claim.is_retracted:
             retracted.append(
                 {
-                    "url": publishing.absolute_url(publishing.verdict_path(claim)),
-                    "dateRetracted": publishing.iso(claim.retracted_at),
+                    "url": absolute_url(verdict_path(claim)),
+                    "dateRetracted": iso(claim.retracted_at),
                 }
             )
         else:
-            results.append(publishing.claim_review(claim, scale=scale))
+            results.append(claim_review(claim, scale=scale))
 
     def page_url(number: int) -> str:
         params = request.GET.copy()
         params["page"] = str(number)
-        return publishing.absolute_url(f"{request.path}?{params.urlencode()}")
+        return absolute_url(f"{request.path}?{params.urlencode()}")
 
     return JsonResponse(
         {

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
-from claims import publishing
+from claims.models import Claim, Claimant
+from claims.public.claimreview import verdict_path
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from claims.models import Claim, Claimant, ClaimQuerySet
+    from claims.models import ClaimQuerySet
 
 
 class PublicSitemap(Sitemap):
@@ -32,10 +33,10 @@ class PublicSitemap(Sitemap):
 class VerdictSitemap(PublicSitemap):
     def items(self) -> ClaimQuerySet:
         # By pk, so an entry keeps its page of the sitemap as new verdicts appear.
-        return publishing.public_claims().only("slug", "updated_at").order_by("pk")
+        return Claim.objects.public().only("slug", "updated_at").order_by("pk")
 
     def location(self, claim: Claim) -> str:
-        return publishing.verdict_path(claim)
+        return verdict_path(claim)
 
     def lastmod(self, claim: Claim) -> datetime:
         return claim.updated_at
@@ -49,7 +50,7 @@ class ClaimantSitemap(PublicSitemap):
     """One speaker's record: the claimants with a verdict that stands."""
 
     def items(self) -> QuerySet[Claimant]:
-        return publishing.claimants_with_pages().only("slug")
+        return Claimant.objects.with_pages().only("slug")
 
     def location(self, claimant: Claimant) -> str:
         return claimant.get_absolute_url()
@@ -58,7 +59,7 @@ class ClaimantSitemap(PublicSitemap):
         return claimant.last_verdict_at
 
     def get_latest_lastmod(self) -> datetime | None:
-        return publishing.current_claims().filter(speaker__isnull=False).aggregate(latest=Max("updated_at"))["latest"]
+        return Claim.objects.standing().filter(speaker__isnull=False).aggregate(latest=Max("updated_at"))["latest"]
 
 
 sitemaps = {"verdicts": VerdictSitemap, "claimants": ClaimantSitemap}

@@ -1,4 +1,5 @@
-"""fetch(): what it refuses before connecting, what it gives up on, and what it returns.
+"""The guard: what check_url() and fetch() refuse before connecting, and in what
+words; what fetch() gives up on, and what it returns.
 
 No test reaches the internet: every socket connect is watched (`connections`),
 and anything but loopback fails the test unless the test said to refuse it
@@ -8,6 +9,7 @@ wherever a test needs a name to point somewhere."""
 from __future__ import annotations
 
 import ipaddress
+import random
 import re
 import shutil
 import socket
@@ -22,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from claims import fetching
-from claims.fetching import BlockedURL, FetchError, fetch
+from claims.sources import guard
+from claims.sources.guard import BlockedURL, FetchError, fetch
 from tests.pages import FakeDNS, Page, PageServer, article_paragraphs, gzip_bomb, redirect, serving, standard_routes
 
 LIMIT = 64 * 1024
@@ -69,7 +71,7 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
             "azure.test": [["168.63.129.16"]],
         }
     )
-    monkeypatch.setattr(fetching, "resolve_host", fake)
+    monkeypatch.setattr(guard, "resolve_host", fake)
     return fake
 
 
@@ -143,10 +145,14 @@ ALWAYS_BLOCKED = [
     "http://ula.test/",
     "http://azure.test/",
     "http://exam\tple.com/",
+    # A name, not an address: only the literal loopback addresses are opened for tests.
+    "http://localhost/",
+    "http://app.localhost/",
+    "https://example.com:99999/",
+    "http://xn--/",
 ]
 # Refused unless FETCH_ALLOW_LOOPBACK is on.
 LOOPBACK = [
-    "http://localhost/",
     "http://127.0.0.1/",
     "http://127.0.0.2/",
     "http://[::1]/",
@@ -179,8 +185,8 @@ def test_loopback_allowance_opens_loopback_only(
 def test_refusal_messages_say_what_was_refused(settings: Any, dns: FakeDNS) -> None:
     settings.FETCH_ALLOW_LOOPBACK = False
     cases = {
-        "ftp://example.com/": "Only http and https",
-        "http://user:pass@example.com/": "user name or password",
+        "ftp://example.com/": "Only http:// and https://",
+        "http://user:pass@example.com/": "user name and password",
         "http://example.com:22/": "port 22",
         "http://0x7f000001/": "written as a number",
         "http://169.254.169.254/": "169.254.169.254",
@@ -194,7 +200,7 @@ def test_refusal_messages_say_what_was_refused(settings: Any, dns: FakeDNS) -> N
 
 def test_refuses_networks_listed_in_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.FETCH_BLOCKED_NETWORKS = ("203.0.114.0/24", "2a00:1450::/32")
-    monkeypatch.setattr(fetching, "resolve_host", FakeDNS({"office.test": [["203.0.114.9"]]}))
+    monkeypatch.setattr(guard, "resolve_host", FakeDNS({"office.test": [["203.0.114.9"]]}))
     for url in ("http://203.0.114.7/", "http://[2a00:1450::1]/", "http://office.test/"):
         with pytest.raises(BlockedURL, match="FETCH_BLOCKED_NETWORKS"):
             fetch(url)
@@ -214,6 +220,159 @@ def test_refuses_local_page_when_loopback_is_not_allowed(pages: PageServer, sett
     assert pages.connections == 0
 
 
+# check_url: the one place a URL is refused, in words a fact-checker can act on ---
+
+
+@pytest.mark.parametrize(
+    ("url", "phrase"),
+    [
+        ("http://127.0.0.1/", "private network"),
+        ("http://10.0.0.1/", "private network"),
+        ("http://192.168.1.1/admin", "private network"),
+        ("http://169.254.169.254/latest/meta-data/", "private network"),
+        ("http://[::1]/", "private network"),
+        ("http://[fe80::1%25eth0]/", "private network"),
+        ("http://localhost:8000/", "our own network"),
+        ("http://LocalHost./", "our own network"),
+        ("https://app.localhost/", "our own network"),
+        ("https://example.com:99999/", "port in this address is not a valid number"),
+        ("https://example.com:-1/", "port in this address is not a valid number"),
+        ("https://example.com:http/", "port in this address is not a valid number"),
+        ("https://example.com:0/", "port in this address is not a valid number"),
+        ("ftp://example.org/file.txt", "Only http:// and https://"),
+        ("javascript:alert(1)", "starts with javascript:"),
+        ("example.org/story", "Only http:// and https://"),
+        ("https://user:secret@example.org/", "user name and password"),
+        ("https://@example.org/", "user name and password"),
+        ("http://example.org:8080/", "Links to port 8080 are not fetched"),
+        ("http://168.63.129.16/", "Azure platform service"),
+        ("http://0x7f000001/", "written as a number"),
+        ("https://exam\u200bple.org/", "invisible character"),
+    ],
+)
+def test_check_url_says_what_to_change(
+    url: str, phrase: str, settings: Any, dns: FakeDNS, connections: Connections
+) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = False
+    with pytest.raises(BlockedURL, match=re.escape(phrase)):
+        guard.check_url(url)
+    assert dns.lookups == []
+    assert connections == []
+
+
+def test_the_private_network_message_names_the_address(settings: Any) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = False
+    with pytest.raises(BlockedURL, match=re.escape("(192.168.1.1)")):
+        guard.check_url("http://192.168.1.1/admin")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/",
+        "https://www.dawn.com/news/1288399/no-good-or-bad-taliban?ref=home#comments",
+        "http://example.com:80/a",
+        "https://example.com:443/",
+        "https://example.com:/",
+        "HTTPS://EXAMPLE.COM/",
+        "https://bücher.example/",
+        "https://例え.jp/",
+        "http://93.184.216.34/",
+        "https://[2606:2800:220:1:248:1893:25c8:1946]/",
+        "https://example.com/search?q=a@b",
+    ],
+)
+def test_check_url_passes_public_addresses(url: str, settings: Any, dns: FakeDNS, connections: Connections) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = False
+    guard.check_url(url)
+    assert dns.lookups == []
+    assert connections == []
+
+
+def test_the_loopback_allowance_opens_the_loopback_addresses_and_nothing_else(settings: Any) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = True
+    settings.FETCH_ALLOWED_PORTS = (8123,)
+    guard.check_url("http://127.0.0.1:8123/article")
+    guard.check_url("http://[::1]:8123/")
+    for url, phrase in [
+        ("http://localhost:8123/", "our own network"),
+        ("http://10.0.0.1:8123/", "private network"),
+        ("http://169.254.169.254/", "private network"),
+        ("http://[::ffff:127.0.0.1]:8123/", "private network"),
+        ("http://127.0.0.1:8124/", "port 8124"),
+    ]:
+        with pytest.raises(BlockedURL, match=re.escape(phrase)):
+            guard.check_url(url)
+
+
+GARBAGE = [
+    "",
+    " ",
+    "not a url",
+    "http:",
+    "http://",
+    "https://",
+    "://x",
+    "http:///path",
+    "http://.../",
+    "\x00",
+    "http://\x00/",
+    "http://exa\x00mple.com/",
+    "http://exa mple.com/",
+    "https://example.com/a b",
+    "x" * 100_000,
+    "http://" + "a" * 70_000 + ".com/",
+    "https://" + "a" * 8_000 + ".com/",
+    "http://[::1",
+    "http://[zz]/",
+    "http://[::1]:99999/",
+    "http://a:b/",
+    "http://xn--/",
+    "http://\ud800/",
+    "http://\uff0fexample.com/",
+    "http://a..b/",
+    "http://-a-.com/",
+    "http://ex%41mple.com/",
+    "ht!tp://example.com/",
+    "http://0300.0250.0001.0001/",
+]
+
+
+@pytest.mark.parametrize("url", GARBAGE, ids=range(len(GARBAGE)))
+def test_check_url_refuses_garbage_with_a_short_clear_message(
+    url: str, settings: Any, dns: FakeDNS, connections: Connections
+) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = False
+    with pytest.raises(BlockedURL) as refused:
+        guard.check_url(url)
+    message = str(refused.value)
+    # A sentence for a form error, never the whole input echoed back.
+    assert message.endswith(".")
+    assert len(message) < 400
+    assert dns.lookups == []
+    assert connections == []
+
+
+def test_check_url_raises_nothing_but_blocked_url_for_any_string(settings: Any, dns: FakeDNS) -> None:
+    settings.FETCH_ALLOW_LOOPBACK = False
+    pieces = [
+        *("http", "https", "ftp", "HTTP", ":", "//", "/", "@", "[", "]", "%", "%25", "#", "?", ".", "..", "-"),
+        *("0x7f", "127", "0", "1", "::", "::1", "ffff", "99999", "-1", "example.com", "localhost", "xn--", "a"),
+        *(" ", "\t", "\x00", "\x7f", "\u200b", "\ud800", "é", "例", "\uff0f", "\u2100", "\\"),
+    ]
+    rng = random.Random(20240601)
+    messages: list[str] = []
+    for _ in range(3000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        try:
+            guard.check_url(url)
+        except BlockedURL as refused:
+            messages.append(str(refused))
+    assert len(messages) > 2000
+    assert all(0 < len(message) < 400 for message in messages)
+    assert dns.lookups == []
+
+
 # DNS: one lookup, and the socket goes where the lookup said ----------------------
 
 
@@ -223,7 +382,7 @@ def test_connects_to_the_address_it_checked_not_a_second_lookup(
     settings.FETCH_ALLOW_LOOPBACK = False
     # A rebinding name: public at the check, loopback a moment later.
     rebinding = FakeDNS({"news.test": [["93.184.216.34"], ["127.0.0.1"]]})
-    monkeypatch.setattr(fetching, "resolve_host", rebinding)
+    monkeypatch.setattr(guard, "resolve_host", rebinding)
     connections.refuse.add("93.184.216.34")  # nothing is sent; the attempt is recorded
     with pytest.raises(FetchError) as failed:
         fetch("http://news.test/")
@@ -236,7 +395,7 @@ def test_rebinding_after_the_check_does_not_move_the_connection(
     pages: PageServer, monkeypatch: pytest.MonkeyPatch, connections: Connections
 ) -> None:
     rebinding = FakeDNS({"news.test": [["127.0.0.1"], ["169.254.169.254"]]})
-    monkeypatch.setattr(fetching, "resolve_host", rebinding)
+    monkeypatch.setattr(guard, "resolve_host", rebinding)
     fetched = fetch(pages.url("/article", host="news.test"))
     assert fetched.status == 200
     assert rebinding.lookups == ["news.test"]
@@ -248,7 +407,7 @@ def test_every_new_connection_checks_its_own_lookup(pages: PageServer, monkeypat
     # The first page closes the connection, so the redirect's hop must resolve
     # again, and this time the name points inside.
     rebinding = FakeDNS({"news.test": [["127.0.0.1"], ["10.0.0.1"]]})
-    monkeypatch.setattr(fetching, "resolve_host", rebinding)
+    monkeypatch.setattr(guard, "resolve_host", rebinding)
     with pytest.raises(BlockedURL, match=r"10\.0\.0\.1"):
         fetch(pages.url("/redirect-and-close", host="news.test"))
     assert rebinding.lookups == ["news.test", "news.test"]
@@ -264,7 +423,7 @@ def test_a_name_that_does_not_exist_is_a_permanent_failure(pages: PageServer, dn
 # Happy paths ---------------------------------------------------------------------------
 
 
-def test_fetches_a_page_with_its_type_charset_and_headers(pages: PageServer) -> None:
+def test_fetches_a_page_with_its_type_and_charset(pages: PageServer) -> None:
     url = pages.url("/article")
     fetched = fetch(url)
     assert fetched.url == url
@@ -273,8 +432,6 @@ def test_fetches_a_page_with_its_type_charset_and_headers(pages: PageServer) -> 
     assert fetched.status == 200
     assert fetched.content_type == "text/html"
     assert fetched.charset == "utf-8"
-    assert set(fetched.headers) <= set(fetching.KEPT_HEADERS)
-    assert fetched.headers["content-type"] == "text/html; charset=utf-8"
     assert article_paragraphs()[0].encode() in fetched.body
 
 
@@ -334,7 +491,7 @@ def test_a_redirect_to_a_blocked_address_is_refused(
 
 
 def test_a_redirect_to_another_site_drops_credentials(pages: PageServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetching, "resolve_host", FakeDNS({"other.test": [["127.0.0.1"]]}))
+    monkeypatch.setattr(guard, "resolve_host", FakeDNS({"other.test": [["127.0.0.1"]]}))
     pages.routes["/to-other"] = redirect(pages.url("/article", host="other.test"))
     fetch(pages.url("/to-other"), headers={"Authorization": "Bearer secret", "X-Trace": "1"})
     first, second = pages.requests
@@ -362,7 +519,6 @@ def test_reads_the_charset_the_server_declares(pages: PageServer) -> None:
 def test_decompresses_gzip_and_deflate(pages: PageServer, path: str) -> None:
     fetched = fetch(pages.url(path))
     assert article_paragraphs()[0].encode() in fetched.body
-    assert fetched.headers["content-encoding"] in ("gzip", "deflate")
 
 
 @pytest.mark.parametrize("path", ["/image.png", "/download", "/no-type"])
@@ -370,11 +526,6 @@ def test_refuses_binary_and_untyped_content(pages: PageServer, path: str) -> Non
     with pytest.raises(FetchError, match="unsupported type") as failed:
         fetch(pages.url(path))
     assert not failed.value.transient
-
-
-def test_allowed_types_widens_what_is_accepted(pages: PageServer) -> None:
-    fetched = fetch(pages.url("/image.png"), allowed_types=frozenset({"image/png"}))
-    assert fetched.content_type == "image/png"
 
 
 # Errors ---------------------------------------------------------------------------------
@@ -523,7 +674,7 @@ def _certificate(directory: Path, name: str) -> tuple[Path, Path]:
 @pytest.fixture
 def tls_pages(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageServer]:
     cert, key = _certificate(tmp_path, "pages.test")
-    monkeypatch.setattr(fetching, "_tls_context", lambda: ssl.create_default_context(cafile=str(cert)))
+    monkeypatch.setattr(guard, "_tls_context", lambda: ssl.create_default_context(cafile=str(cert)))
     with serving(settings, standard_routes(LIMIT), tls=(cert, key)) as server:
         yield server
 
@@ -531,7 +682,7 @@ def tls_pages(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_https_sends_the_host_name_and_verifies_the_certificate_against_it(
     tls_pages: PageServer, monkeypatch: pytest.MonkeyPatch, connections: Connections
 ) -> None:
-    monkeypatch.setattr(fetching, "resolve_host", FakeDNS({"pages.test": [["127.0.0.1"]]}))
+    monkeypatch.setattr(guard, "resolve_host", FakeDNS({"pages.test": [["127.0.0.1"]]}))
     fetched = fetch(tls_pages.url("/article", host="pages.test"))
     assert fetched.status == 200
     assert tls_pages.server_names == ["pages.test"]
@@ -539,7 +690,7 @@ def test_https_sends_the_host_name_and_verifies_the_certificate_against_it(
 
 
 def test_https_refuses_a_certificate_for_another_name(tls_pages: PageServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetching, "resolve_host", FakeDNS({"other.test": [["127.0.0.1"]]}))
+    monkeypatch.setattr(guard, "resolve_host", FakeDNS({"other.test": [["127.0.0.1"]]}))
     with pytest.raises(FetchError, match="certificate") as failed:
         fetch(tls_pages.url("/article", host="other.test"))
     assert not failed.value.transient

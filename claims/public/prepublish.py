@@ -10,7 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from claims.models import Claim, Evidence, Source
-from claims.publishing import claim_review
+from claims.public.claimreview import claim_review
 
 # Google's fact-check markup guidance: claimReviewed shows at most 75 characters.
 CLAIM_REVIEWED_LIMIT = 75
@@ -28,7 +28,7 @@ class PublishingCheck:
 
 def check_before_publishing(claim: Claim, evidence: list[Evidence]) -> PublishingCheck:
     """`evidence`: the claim's, with their sources, as the claim page has them."""
-    verdict = claim.current_verdict
+    verdict = claim.draft
     warnings = []
     if not claim.claimant.strip():
         warnings.append("No claimant: the ClaimReview will not say who made the claim.")

@@ -7,9 +7,10 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from claims import feeds, public_views
-from claims.public_views import conditional_on_public
-from claims.sitemaps import sitemaps
+from claims.public import feeds
+from claims.public import views as public_views
+from claims.public.sitemaps import sitemaps
+from claims.public.views import conditional_on_public
 
 app_name = "public"
 

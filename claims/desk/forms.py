@@ -1,18 +1,19 @@
+"""The desk's forms: input limits and wording for people; the rules they feed
+live in the models and the workflow."""
+
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from claims import fetching, workflow
-from claims.models import Article, Claim, Claimant, Evidence, Rating, Webhook
+from claims import workflow
+from claims.models import Article, Claim, Claimant, Evidence, Rating
+from claims.sources.fields import FetchableURLField
 
 # A long speech transcript runs to about 100,000 characters; anything much
 # larger is a paste gone wrong and would make every page that shows it slow.
@@ -58,42 +59,8 @@ def _not_in_future(value: Any) -> Any:
     return value
 
 
-def _check_common_mistakes(url: str) -> None:
-    parts = urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        raise forms.ValidationError("The port in this address is not a valid number.") from None
-    if parts.scheme not in ("http", "https"):
-        raise forms.ValidationError("Only http:// and https:// addresses can be cited.")
-    if parts.username or parts.password:
-        raise forms.ValidationError("Remove the user name and password from the address.")
-    host = (parts.hostname or "").rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        raise forms.ValidationError("This address points inside our own network; cite a public address.")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not address.is_global and not (settings.FETCH_ALLOW_LOOPBACK and address.is_loopback):
-        raise forms.ValidationError("This address points inside a private network; cite a public address.")
-
-
-def check_cited_url(url: str) -> str:
-    """Refuse at once what can never be fetched: first in the desk's words for
-    the common cases, then everything else the fetcher refuses from the URL
-    alone (ports, addresses written as numbers, platform addresses). The
-    fetcher checks again, at the socket, after resolving the name."""
-    _check_common_mistakes(url)
-    try:
-        fetching.check_url(url)
-    except fetching.BlockedURL as refused:
-        raise forms.ValidationError(str(refused)) from None
-    return url
-
-
 class ArticleForm(forms.ModelForm):
-    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
+    url = FetchableURLField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,10 +85,6 @@ class ArticleForm(forms.ModelForm):
 
     def clean_published_on(self) -> Any:
         return _not_in_future(self.cleaned_data["published_on"])
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        return check_cited_url(url) if url else url
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -163,19 +126,13 @@ class ClaimForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
-    url = forms.URLField(
-        label="URL", required=False, max_length=2000, assume_scheme="https", help_text="A web page or PDF to cite."
-    )
+    url = FetchableURLField(required=False, help_text="A web page or PDF to cite.")
 
     class Meta:
         model = Evidence
         fields = ("url", "offline_source", "quote", "note", "stance")
         widgets = {"quote": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"offline_source": "Or an offline source", "quote": "Quoted passage"}
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        return check_cited_url(url) if url else url
 
     def clean_quote(self) -> str:
         return _max_chars(self.cleaned_data["quote"], MAX_NOTE_CHARS, "The quote")
@@ -267,18 +224,6 @@ class QueueFilterForm(forms.Form):
         if data.get("overdue"):
             claims = claims.overdue()
         return claims.search(data.get("q") or "")
-
-
-class WebhookForm(forms.ModelForm):
-    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
-
-    class Meta:
-        model = Webhook
-        fields = ("url", "description", "active")
-
-    def clean_url(self) -> str:
-        # Deliveries go through the guarded fetcher too; this is the early word.
-        return check_cited_url(self.cleaned_data["url"])
 
 
 class ClaimantMergeForm(forms.Form):

@@ -1,0 +1,212 @@
+"""A claim's page and everything done on it in place: transitions, evidence,
+the draft verdict, comments. Every view answers an HTMX request with the
+fragment it changed and a plain post with a redirect (post/redirect/get), so
+the desk works with JavaScript off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims import workflow
+from claims.desk.forms import (
+    ClaimForm,
+    CommentForm,
+    CorrectionForm,
+    EvidenceForm,
+    TransitionForm,
+    VerdictForm,
+)
+from claims.desk.views.access import claim_for, desk_member_required, fragment
+from claims.models import Claim
+from claims.public.prepublish import check_before_publishing
+
+
+@desk_member_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim = Claim.objects.add(by=request.user, **form.cleaned_data)
+        messages.success(request, "Claim added to the desk.")
+        return redirect(claim)
+    return render(request, "claims/claim_new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The claim page, or (HTMX) its main fragment, with any bound forms the
+    caller passes to show their errors."""
+    user = request.user
+    draft = claim.draft
+    can_research = workflow.research_refusal(claim, user) is None
+    actions = []
+    for action, not_ready in claim.available_actions(user):
+        form = forms.get(f"action_{action.name}") or _action_form(action, claim)
+        actions.append({"action": action, "not_ready": not_ready, "form": form})
+    evidence = list(claim.evidence.with_sources().select_related("added_by"))
+    context = {
+        "claim": claim,
+        "actions": actions,
+        "evidence": evidence,
+        # The version the desk works on, else the one readers see.
+        "verdict": draft or claim.current_verdict,
+        "versions": claim.versions[::-1],
+        "activities": claim.activities.select_related("actor")[:200],
+        "can_research": can_research,
+        "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
+        "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "publishing_check": check_before_publishing(claim, evidence)
+        if any(item["action"].name == "publish" for item in actions)
+        else None,
+    }
+    return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _form_class(action: str) -> type[TransitionForm]:
+    """A correction carries a new verdict; every other action a note at most."""
+    return CorrectionForm if action == "correct" else TransitionForm
+
+
+def _action_form(action: workflow.Action, claim: Claim) -> TransitionForm:
+    form_class = _form_class(action.name)
+    initial: dict[str, Any] = {"state": claim.state, "revision": claim.revision}
+    if action.name == "correct" and claim.current_verdict:
+        verdict = claim.current_verdict
+        initial.update(rating=verdict.rating, summary=verdict.summary, explanation=verdict.explanation)
+    return form_class(initial=initial, prefix=action.name)
+
+
+def _verdict_form(draft: Any) -> VerdictForm:
+    if draft is None:
+        return VerdictForm(initial={"based_on": None})
+    return VerdictForm(
+        initial={
+            "rating": draft.rating,
+            "summary": draft.summary,
+            "explanation": draft.explanation,
+            "based_on": draft.revision,
+        }
+    )
+
+
+def _after_change(request: HttpRequest, claim: Claim, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return _claim_page(request, claim)
+    return redirect(claim)
+
+
+def _refused(request: HttpRequest, claim: Claim, error: workflow.WorkflowError) -> HttpResponse:
+    messages.error(request, error.message)
+    claim.refresh_from_db()
+    claim.forget_verdicts()
+    return _claim_page(request, claim, status=error.status)
+
+
+@desk_member_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, claim_for(request.user, pk))
+
+
+@require_POST
+@desk_member_required
+def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    form = _form_class(action)(request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, "Check the form below.")
+        return _claim_page(request, claim, status=422, **{f"action_{action}": form})
+    try:
+        claim = claim.transition(
+            action,
+            by=request.user,
+            expected_state=form.cleaned_data["state"],
+            expected_revision=form.cleaned_data["revision"],
+            params=form.params(),
+        )
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    label = workflow.ACTIONS[action].label
+    return _after_change(request, claim, f"{label}: done. The claim is {claim.get_state_display().lower()}.")
+
+
+@require_POST
+@desk_member_required
+def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, evidence_form=form)
+    try:
+        claim.add_evidence(by=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, "Evidence added.")
+
+
+@require_POST
+@desk_member_required
+def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    try:
+        claim.remove_evidence(by=request.user, evidence_id=evidence_pk)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, "Evidence removed.")
+
+
+def _evidence_fragment(request: HttpRequest, claim: Claim, evidence_pk: int) -> HttpResponse:
+    item = get_object_or_404(claim.evidence.with_sources().select_related("added_by"), pk=evidence_pk)
+    if not request.htmx:
+        return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
+    context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}
+    # 286 tells htmx to stop polling: the fetch is over.
+    status = 286 if item.source is None or item.source.is_settled else 200
+    return render(request, "claims/claim_detail.html#evidence-item", context, status=status)
+
+
+@desk_member_required
+def evidence_item(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """One piece of evidence and its source's fetch status: the claim page
+    polls this while a fetch is under way."""
+    return _evidence_fragment(request, claim_for(request.user, pk), evidence_pk)
+
+
+@require_POST
+@desk_member_required
+def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    get_object_or_404(claim.evidence, pk=evidence_pk, source__isnull=False)
+    if claim.refetch_source(by=request.user, evidence_id=evidence_pk):
+        messages.success(request, "Fetching the source again.")
+    return _evidence_fragment(request, claim, evidence_pk)
+
+
+@require_POST
+@desk_member_required
+def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, verdict_form=form)
+    try:
+        claim.save_draft_verdict(by=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    claim.forget_verdicts()
+    return _after_change(request, claim, "Draft verdict saved.")
+
+
+@require_POST
+@desk_member_required
+def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, status=422, comment_form=form)
+    claim.comment(by=request.user, text=form.cleaned_data["text"])
+    return _after_change(request, claim, "Comment added.")

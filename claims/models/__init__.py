@@ -1,0 +1,44 @@
+"""The models, one module per concept; import them from here.
+
+- `claims`: Claim, its queues and reader visibility, the workflow under the row lock
+- `activity`: the append-only log
+- `articles`: Article and Claimant
+- `verdicts`: Rating and Verdict, and what "current verdict" means
+- `sources`: Source (a row-held fetch job) and Evidence
+- `webhooks`: Webhook and WebhookDelivery (a row-held delivery job)
+- `jobs`: the row-held job mechanism both share
+
+Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
+and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
+do it."""
+
+from claims.models.activity import ACTIVITY_LABELS, Activity, ActivityQuerySet
+from claims.models.articles import Article, ArticleQuerySet, Claimant, ClaimantQuerySet, claimant_key
+from claims.models.claims import Claim, ClaimQuerySet
+from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url, store_snapshot
+from claims.models.verdicts import Rating, Verdict, VerdictQuerySet
+from claims.models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryQuerySet
+
+__all__ = [
+    "ACTIVITY_LABELS",
+    "Activity",
+    "ActivityQuerySet",
+    "Article",
+    "ArticleQuerySet",
+    "Claim",
+    "ClaimQuerySet",
+    "Claimant",
+    "ClaimantQuerySet",
+    "Evidence",
+    "Rating",
+    "Source",
+    "SourceQuerySet",
+    "Verdict",
+    "VerdictQuerySet",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookDeliveryQuerySet",
+    "claimant_key",
+    "normalize_url",
+    "store_snapshot",
+]

@@ -1,0 +1,175 @@
+"""Where claims appeared (articles) and who made them (claimants)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims.models.sources import Source
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class ArticleQuerySet(models.QuerySet):
+    def add(self, *, by: AbstractBaseUser, **fields: Any) -> Article:
+        """A new article. Given a URL, its page is fetched through the same
+        guarded worker as cited sources, and what the desk left blank is filled
+        from it once extracted (at once, if a claim already cited that page);
+        until then an untitled article goes by its URL."""
+        url = fields.get("url", "")
+        if url and not fields.get("title"):
+            fields["title"] = url[:300]
+        with transaction.atomic():  # the fetch job is sent once the article points at its source
+            article = self.create(created_by=by, source=Source.for_url(url) if url else None, **fields)
+        if article.source is not None and article.source.extracted_at is not None:
+            article.fill_from_page()
+        return article
+
+
+class Article(models.Model):
+    """Where claims appeared: a news story, transcript or post."""
+
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The article's URL, fetched and extracted like a cited source.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:article", args=[self.pk])
+
+    @property
+    def awaits_page(self) -> bool:
+        """Its URL is still being fetched or extracted."""
+        return self.source is not None and not self.source.is_settled
+
+    def fill_from_page(self) -> None:
+        """Fill the fields left blank (the title, while it is still the URL it
+        was given) from the extracted page; never what a person typed."""
+        page = self.source
+        found = {
+            "title": page.title[:300] if self.title in ("", self.url[:300]) else "",
+            "outlet": page.site_name[:200] if not self.outlet else "",
+            "author": page.author[:200] if not self.author else "",
+            "published_on": page.published_on if self.published_on is None else None,
+            "body": page.text if not self.body else "",
+        }
+        changed = [name for name, value in found.items() if value]
+        for name in changed:
+            setattr(self, name, found[name])
+        if changed:
+            self.save(update_fields=changed)
+
+
+def claimant_key(name: str) -> str:
+    """The spelling-insensitive key of a speaker's name: case, spacing and
+    punctuation do not make two people. Titles do ("Lt Gen Asim Bajwa" vs
+    "Asim Bajwa"): an editor merges those, because only a person can tell."""
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+def _claims() -> Any:
+    # Claim is defined beside, in claims.models.claims, which imports this module.
+    return apps.get_model("claims", "Claim").objects
+
+
+class ClaimantQuerySet(models.QuerySet):
+    def with_pages(self) -> ClaimantQuerySet:
+        """Every claimant with a public page (a verdict that stands; merged
+        spellings redirect), with `last_verdict_at`, when their newest public
+        claim changed."""
+        return (
+            self.filter(merged_into=None, claims__in=_claims().standing())
+            .annotate(last_verdict_at=Max("claims__updated_at"))
+            .order_by("pk")
+        )
+
+    def with_page_flag(self) -> ClaimantQuerySet:
+        """Each claimant with `has_page`: whether a verdict of theirs stands."""
+        return self.annotate(has_page=Exists(_claims().standing().filter(speaker=OuterRef("pk"))))
+
+
+class Claimant(models.Model):
+    """Who said it, normalized, so one person's record can be read in one place."""
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="aliases")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClaimantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:claimant", args=[self.slug])
+
+    @property
+    def has_public_page(self) -> bool:
+        """A verdict of theirs stands. Someone whose claims are all on the desk,
+        or all retracted, gets no page about them."""
+        return self.claims.standing().exists()
+
+    @classmethod
+    def for_name(cls, name: str) -> Claimant | None:
+        key = claimant_key(name)
+        if not key:
+            return None
+        claimant, _ = cls.objects.get_or_create(
+            key=key,
+            defaults={"name": name.strip(), "slug": f"{slugify(name)[:100] or 'claimant'}-{secrets.token_hex(2)}"},
+        )
+        # A merged name keeps its row (so it is recognised next time) and
+        # points at the person it was merged into.
+        return claimant.merged_into or claimant
+
+    def merge_into(self, target: Claimant) -> int:
+        """Fold this claimant into `target`; returns how many claims moved."""
+        with transaction.atomic():
+            # Re-read both under lock: two editors merging A into B and B into A
+            # at once must not make a cycle.
+            locked = {c.pk: c for c in Claimant.objects.select_for_update().filter(pk__in=[self.pk, target.pk])}
+            if target.pk == self.pk or locked[target.pk].merged_into_id or locked[self.pk].merged_into_id:
+                raise ValueError("Merge two claimants that have not themselves been merged.")
+            # Touching updated_at moves the public pages' Last-Modified too.
+            moved = self.claims.update(speaker=target, updated_at=timezone.now())
+            Claimant.objects.filter(merged_into=self).update(merged_into=target)
+            self.merged_into = target
+            self.save(update_fields=["merged_into"])
+        return moved
+
+

@@ -1,0 +1,402 @@
+"""Claims: the unit of work, its queues, what readers may see of it, and the
+workflow applied under the row lock.
+
+`Claim.transition()` is the one way a claim changes state, whoever calls it
+(a desk view, the admin, the shell, `seed_demo`): it locks the row, checks the
+action against `claims.workflow`, applies it, logs it, and records its
+consequences in the same transaction (`_after_transition`): rows that later
+jobs act on once it commits. Nothing slow happens under the lock."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims import workflow
+from claims.models.activity import Activity
+from claims.models.articles import Article, Claimant
+from claims.models.sources import Evidence, Source
+from claims.models.verdicts import Rating, Verdict
+from claims.models.webhooks import WebhookDelivery
+from claims.workflow import State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class ClaimQuerySet(models.QuerySet):
+    def add(self, *, by: AbstractBaseUser, **fields: Any) -> Claim:
+        """A new claim, submitted to the desk, with its first activity row."""
+        with transaction.atomic():
+            claim = self.create(created_by=by, speaker=Claimant.for_name(fields.get("claimant", "")), **fields)
+            claim.log(by, "created", note=claim.text)
+        return claim
+
+    # --- The desk's queues.
+
+    def open(self) -> ClaimQuerySet:
+        return self.filter(state__in=workflow.OPEN_STATES)
+
+    def researched_by(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        return self.filter(assignee=user, state__in=workflow.RESEARCH_STATES)
+
+    def overdue(self, today: date | None = None) -> ClaimQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def needing_reviewer(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        """In review, nobody asked to review it, and not researched by `user`."""
+        return self.filter(state=State.IN_REVIEW, reviewer=None).exclude(assignee=user)
+
+    def search(self, text: str) -> ClaimQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(text__icontains=text) | Q(claimant__icontains=text))
+
+    def queue_order(self) -> ClaimQuerySet:
+        return self.order_by("priority", models.F("due_on").asc(nulls_last=True), "-created_at", "-pk")
+
+    def for_list(self) -> ClaimQuerySet:
+        return self.select_related("assignee", "reviewer", "article").only(
+            "pk",
+            "slug",
+            "text",
+            "claimant",
+            "state",
+            "priority",
+            "due_on",
+            "created_at",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+            "reviewer__username",
+            "reviewer__first_name",
+            "reviewer__last_name",
+            "article__title",
+        )
+
+    # --- What readers may see. Every public page, feed, sitemap, JSON and
+    # download starts from one of these, so a claim the desk has not
+    # published cannot leak through one of them.
+
+    def public(self) -> ClaimQuerySet:
+        """Claims a reader may open: published or retracted (a retracted
+        verdict's page stays up with its notice), with a published verdict."""
+        has_verdict = models.Exists(Verdict.objects.published().filter(claim=models.OuterRef("pk")))
+        return self.filter(state__in=workflow.PUBLIC_STATES).filter(has_verdict)
+
+    def standing(self) -> ClaimQuerySet:
+        """Public claims whose verdict stands: what lists, feeds and claimant
+        pages offer (a retracted one leaves them)."""
+        return self.public().filter(state=State.PUBLISHED)
+
+    def with_verdicts(self) -> ClaimQuerySet:
+        """With their article and their published versions (`published_versions`,
+        newest first): two queries however many rows."""
+        versions = Verdict.objects.published().select_related("rating", "author").newest_first()
+        return self.select_related("article").prefetch_related(
+            Prefetch("verdicts", queryset=versions, to_attr="published_versions")
+        )
+
+    def with_current_rating(self) -> ClaimQuerySet:
+        return self.annotate(current_rating_id=Verdict.objects.current_rating_id())
+
+    def rated(self, rating_id: int) -> ClaimQuerySet:
+        """Claims whose current verdict has this rating (not an earlier version's)."""
+        return self.with_current_rating().filter(current_rating_id=rating_id)
+
+
+class Claim(models.Model):
+    """One checkable statement, as said. The unit of work."""
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        NORMAL = 2, "Normal"
+        LOW = 3, "Low"
+
+    text = models.TextField()
+    claimant = models.CharField(max_length=200, blank=True, help_text="Who said it, as the article names them.")
+    speaker = models.ForeignKey(
+        Claimant, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims", help_text="Normalized."
+    )
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_claims"
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_on = models.DateField(null=True, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_note = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts transitions, so a form from before one is known to be stale."
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "priority", "due_on"], name="claim_queue"),
+            models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
+            models.Index(fields=["reviewer", "state"], name="claim_reviewer_state"),
+            models.Index(fields=["claimant"], name="claim_claimant"),
+            # Public pages: the list and claimant pages by publication, and the
+            # freshness checks and partner JSON by last change.
+            models.Index(fields=["speaker", "state", "-published_at"], name="claim_speaker_published"),
+            models.Index(fields=["state", "-published_at"], name="claim_public_list"),
+            models.Index(fields=["state", "-updated_at"], name="claim_state_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            # The random tail keeps slugs unique without a second query or write.
+            self.slug = f"{slugify(self.text)[:80].strip('-') or 'claim'}-{secrets.token_hex(3)}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:claim", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        """Readers see its verdict (with a notice, once retracted)."""
+        return self.state in workflow.PUBLIC_STATES
+
+    @property
+    def is_retracted(self) -> bool:
+        """Its page stays, with the notice; it leaves lists, feeds, claimant
+        pages and search engines' ClaimReview."""
+        return self.state == State.RETRACTED
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_on and self.state in workflow.OPEN_STATES and self.due_on < timezone.localdate())
+
+    # --- Verdicts. The current verdict is the latest published version; the
+    # draft is the one being written before the first publication.
+
+    @property
+    def versions(self) -> list[Verdict]:
+        """The published versions, newest first (prefetched by
+        `with_verdicts()`, else read once and kept)."""
+        if getattr(self, "published_versions", None) is None:
+            queryset = Verdict.objects.published().filter(claim=self).select_related("rating", "author")
+            self.published_versions = list(queryset.newest_first())
+        return self.published_versions
+
+    @property
+    def current_verdict(self) -> Verdict | None:
+        return self.versions[0] if self.versions else None
+
+    @cached_property
+    def draft(self) -> Verdict | None:
+        return self.verdicts.drafts().select_related("rating", "author").newest_first().first()
+
+    @property
+    def first_published_at(self) -> datetime | None:
+        return self.published_at or (self.versions[-1].published_at if self.versions else None)
+
+    def forget_verdicts(self) -> None:
+        """Read the verdicts again next time they are asked for."""
+        self.__dict__.pop("draft", None)
+        self.published_versions = None
+
+    def available_actions(self, user: AbstractBaseUser) -> list[tuple[workflow.Action, str]]:
+        return workflow.available_actions(self, user)
+
+    # --- The workflow. Each method locks the row, checks, changes, logs.
+
+    def transition(
+        self,
+        action_name: str,
+        *,
+        by: AbstractBaseUser,
+        expected_state: str | None,
+        expected_revision: int | None = None,
+        params: workflow.Params | None = None,
+    ) -> Claim:
+        """Take `action_name` as `by`, if the claim is still in `expected_state`
+        and has seen no transition since `expected_revision` (the page's view).
+
+        Returns the claim as it now is; raises a `workflow.WorkflowError` (and
+        changes nothing) when the action is unknown, not permitted, not ready,
+        or the claim moved since the caller looked at it."""
+        action = workflow.ACTIONS.get(action_name)
+        if action is None:
+            raise workflow.NotPermitted(f"There is no action called “{action_name}”.")
+        params = params or workflow.Params()
+        with transaction.atomic():
+            claim = Claim.objects.select_related("assignee", "reviewer").select_for_update(of=("self",)).get(pk=self.pk)
+            # The revision catches what the state cannot: a reassignment or a
+            # correction leaves the state as it was.
+            if (expected_state is not None and claim.state != expected_state) or (
+                expected_revision is not None and claim.revision != expected_revision
+            ):
+                raise workflow.StaleState(claim.moved_message(expected_state or claim.state))
+            refusal = action.refusal(claim, by, params)
+            if refusal:
+                raise refusal
+            from_state = claim.state
+            if action.effect:
+                action.effect(claim, by, params)
+            if action.target:
+                claim.state = action.target
+            claim.revision += 1
+            claim.save()
+            note = params.note or (f"To {workflow.display_name(params.person)}." if params.person else "")
+            claim.log(by, action.name, note=note, from_state=from_state)
+            claim._after_transition(action)
+        return claim
+
+    def _after_transition(self, action: workflow.Action) -> None:
+        """The consequences of a transition, in its transaction: rows that jobs
+        act on once it commits. Partners hear of what readers see (publish,
+        correct, retract); each delivery names the version it tells of."""
+        if action.event:
+            self.forget_verdicts()
+            WebhookDelivery.objects.queue(self, action.event, self.current_verdict)
+
+    def moved_message(self, expected_state: str) -> str:
+        last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
+        who = f" by {workflow.display_name(last.actor)}" if last else ""
+        if expected_state == self.state:
+            moved = f"it is still {self.get_state_display().lower()}, but {last.label.lower() if last else 'it moved'}"
+        else:
+            moved = f"it was {State(expected_state).label.lower()}, it is now {self.get_state_display().lower()}"
+        return (
+            f"This claim changed{who} while you were looking: {moved}. Nothing was changed; here is its current state."
+        )
+
+    def log(self, actor: AbstractBaseUser | None, action: str, *, note: str = "", from_state: str = "") -> Activity:
+        return Activity.objects.create(
+            claim=self, actor=actor, action=action, from_state=from_state or self.state, to_state=self.state, note=note
+        )
+
+    # --- Effects of actions (workflow.py), under the row lock.
+
+    def publish_draft(self) -> None:
+        now = timezone.now()
+        draft = self.draft
+        draft.published_at = now
+        draft.save(update_fields=["published_at", "updated_at"])
+        self.published_at = self.published_at or now
+        self.forget_verdicts()
+
+    def add_verdict_version(
+        self,
+        *,
+        author: AbstractBaseUser,
+        rating: Rating,
+        summary: str,
+        explanation: str = "",
+        correction_note: str = "",
+    ) -> Verdict:
+        """A correction: a new version, published at once."""
+        previous = self.verdicts.newest_first().first()
+        verdict = Verdict.objects.create(
+            claim=self,
+            version=(previous.version + 1) if previous else 1,
+            rating=rating,
+            summary=summary,
+            explanation=explanation,
+            author=author,
+            correction_note=correction_note,
+            published_at=timezone.now(),
+        )
+        self.forget_verdicts()
+        return verdict
+
+    def retract(self, note: str) -> None:
+        self.retracted_at = timezone.now()
+        self.retraction_note = note
+
+    # --- Research: evidence, the draft verdict, comments. Not transitions,
+    # but checked against the state in the database all the same.
+
+    def _locked_for(self, user: AbstractBaseUser, refusal: Any) -> Claim:
+        claim = Claim.objects.select_related("assignee").select_for_update(of=("self",)).get(pk=self.pk)
+        error = refusal(claim, user)
+        if error:
+            raise error
+        return claim
+
+    def save_draft_verdict(
+        self, *, by: AbstractBaseUser, rating: Rating, summary: str, explanation: str, based_on: int | None
+    ) -> Verdict:
+        """Write the draft verdict. `based_on` is the draft's `revision` the
+        form was drawn from, so two people editing at once cannot silently
+        overwrite each other."""
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            draft = claim.draft
+            if draft is not None and draft.revision != based_on:
+                raise workflow.StaleState(
+                    f"{workflow.display_name(draft.author)} saved the draft verdict while you were editing it. "
+                    "Nothing was changed; here is their version."
+                )
+            if draft is None:
+                draft = Verdict(claim=claim, version=1, revision=0)
+            draft.rating = rating
+            draft.summary = summary
+            draft.explanation = explanation
+            draft.author = by
+            draft.revision += 1
+            draft.save()
+            claim.log(by, "verdict_saved", note=f"{rating.label}: {summary}")
+        return draft
+
+    def add_evidence(self, *, by: AbstractBaseUser, url: str = "", **fields: Any) -> Evidence:
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            source = Source.for_url(url) if url else None
+            evidence = Evidence.objects.create(claim=claim, source=source, added_by=by, **fields)
+            claim.log(by, "evidence_added", note=evidence.describe())
+        return evidence
+
+    def remove_evidence(self, *, by: AbstractBaseUser, evidence_id: int) -> None:
+        with transaction.atomic():
+            claim = self._locked_for(by, workflow.research_refusal)
+            evidence = claim.evidence.select_related("source").filter(pk=evidence_id).first()
+            if evidence is None:
+                raise workflow.StaleState("That piece of evidence was already removed.")
+            evidence.delete()
+            claim.log(by, "evidence_removed", note=evidence.describe())
+
+    def refetch_source(self, *, by: AbstractBaseUser, evidence_id: int) -> bool:
+        """Fetch again the source a piece of this claim's evidence cites, and
+        log who asked; False if a fetch of it is already under way."""
+        with transaction.atomic():
+            evidence = self.evidence.select_related("source").filter(pk=evidence_id, source__isnull=False).first()
+            if evidence is None:
+                raise workflow.StaleState("That piece of evidence was removed.")
+            if not evidence.source.refetch():
+                return False
+            self.log(by, "source_refetch", note=evidence.source.url)
+        return True
+
+    def comment(self, *, by: AbstractBaseUser, text: str) -> Activity:
+        error = workflow.comment_refusal(self, by)
+        if error:
+            raise error
+        return self.log(by, "comment", note=text)
+
+

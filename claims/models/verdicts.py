@@ -1,0 +1,83 @@
+"""The verdict scale (ratings) and verdicts, with the one meaning of a claim's
+current verdict: its latest published version. A draft is the version being
+written before the first publication; a correction publishes a new version at
+once, so a published claim never has a draft."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+class Rating(models.Model):
+    """One step of the verdict scale, managed by editors."""
+
+    label = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(help_text="1 is the truest end of the scale.")
+    colour = models.CharField(
+        max_length=7, default="#777777", validators=[RegexValidator(COLOUR_PATTERN, "Use a colour like #1a7f37.")]
+    )
+    value = models.SmallIntegerField(null=True, blank=True, help_text="Numeric value for ClaimReview (optional).")
+    retired = models.BooleanField(default=False, help_text="Retired ratings stay on old verdicts but cannot be chosen.")
+
+    class Meta:
+        ordering = ("order", "pk")
+        constraints = [
+            # Colours go into style attributes on public pages: the database
+            # holds nothing else, whoever writes the row (admin, shell, SQL).
+            models.CheckConstraint(
+                condition=Q(colour__regex=COLOUR_PATTERN),
+                name="rating_colour_is_hex",
+                violation_error_message="Use a colour like #1a7f37.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VerdictQuerySet(models.QuerySet):
+    def published(self) -> VerdictQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def drafts(self) -> VerdictQuerySet:
+        return self.filter(published_at__isnull=True)
+
+    def newest_first(self) -> VerdictQuerySet:
+        return self.order_by("-version")
+
+    def current_rating_id(self) -> Subquery:
+        """For a claim (OuterRef "pk"): the rating of its current verdict."""
+        return Subquery(self.published().filter(claim=OuterRef("pk")).newest_first().values("rating_id")[:1])
+
+
+class Verdict(models.Model):
+    """The conclusion on a claim. Published versions are never changed: a
+    correction adds a new version with a dated note."""
+
+    claim = models.ForeignKey("Claim", on_delete=models.PROTECT, related_name="verdicts")
+    version = models.PositiveIntegerField(default=1)
+    rating = models.ForeignKey(Rating, null=True, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.CharField(max_length=300)
+    explanation = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    correction_note = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves of a draft, to catch stale forms.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "version"], name="verdict_version_unique")]
+        ordering = ("claim", "version")
+
+    def __str__(self) -> str:
+        return f"{self.rating}: {self.summary}"

@@ -1,0 +1,81 @@
+"""When a public page last changed, for ETag / Last-Modified and 304s."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+
+from claims.models import Claim, Claimant
+from claims.public.scale import Scale
+from claims.workflow import PUBLIC_STATES, State
+
+
+@dataclass(frozen=True)
+class Freshness:
+    last_modified: datetime | None
+    etag: str | None
+
+
+def _etag(*parts: Any) -> str:
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def claim_freshness(slug: str, scale: Scale) -> Freshness:
+    """When the public page of `slug` last changed: its claim row (every transition,
+    a correction or retraction, saves it), its verdicts, its cited sources (the
+    worker fills in titles and stores copies), and the scale, article and
+    claimant page it shows (a merge moves the claim to another page)."""
+    row = (
+        Claim.objects.public()
+        .filter(slug=slug)
+        .annotate(verdicts_at=Max("verdicts__published_at"), sources_at=Max("evidence__source__updated_at"))
+        .values(
+            "pk",
+            "updated_at",
+            "retracted_at",
+            "verdicts_at",
+            "sources_at",
+            "article__title",
+            "article__outlet",
+            "article__url",
+            "article__published_on",
+            "speaker__slug",
+        )
+        .first()
+    )
+    if row is None:
+        return Freshness(None, None)
+    moments = [row[key] for key in ("updated_at", "retracted_at", "verdicts_at", "sources_at") if row[key]]
+    last = max(moments)
+    return Freshness(last, _etag(sorted(row.items()), scale.digest()))
+
+
+def public_freshness(scale: Scale) -> Freshness:
+    """When anything public last changed: a claim published, corrected or retracted
+    saves its row, so the newest `updated_at` among public claims moves."""
+    last = Claim.objects.filter(state__in=PUBLIC_STATES).aggregate(last=Max("updated_at"))["last"]
+    return Freshness(last, _etag(last, scale.digest()))
+
+
+def claimant_freshness(slug: str, scale: Scale) -> Freshness:
+    """When the page of the claimant at `slug` last changed. Retracting a verdict
+    saves its claim, so the newest `updated_at` among the claimant's public
+    claims (retracted ones included) moves forward even when a verdict leaves
+    the page; the count and the sum of ids change when claims join or leave
+    it (a merge moves claims without saving them), and the name with a rename."""
+    claimant = Claimant.objects.filter(slug=slug, merged_into=None).values("pk", "name", "created_at").first()
+    if claimant is None:
+        return Freshness(None, None)
+    standing = Q(state=State.PUBLISHED)
+    row = (
+        Claim.objects.public()
+        .filter(speaker_id=claimant["pk"])
+        .aggregate(last=Max("updated_at"), count=Count("pk", filter=standing), ids=Sum("pk", filter=standing))
+    )
+    if not row["count"]:
+        return Freshness(None, None)
+    return Freshness(row["last"], _etag(sorted(claimant.items()), sorted(row.items()), scale.digest()))

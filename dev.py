@@ -2,7 +2,7 @@
 """The two commands of README.md, with nothing but Python 3.11+ on the machine.
 
     python3 dev.py serve   set up, load demo data, run the app and a Celery worker
-    python3 dev.py test    set up, lint, check, run the whole test suite
+    python3 dev.py test    set up, lint, check the import contracts, run the whole test suite
     python3 dev.py bench   the fetch benchmark (needs PostgreSQL and Redis; see README.md)
 
 Both make .venv/ and install requirements on first use (again only when a
@@ -103,6 +103,7 @@ def test(pytest_args: list[str]) -> int:
     manage = [PYTHON, "manage.py"]
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "lint-imports")  # the import contracts in pyproject.toml
     run(*manage, "makemigrations", "--check", "--dry-run")
     deploy_env = {
         **os.environ,

@@ -231,6 +231,8 @@ FETCH_BLOCKED_NETWORKS = tuple(env.list("FETCH_BLOCKED_NETWORKS", default=[]))
 # a job; a job fetches its sources one after another.
 FETCH_SLOTS = env.int("FETCH_SLOTS", default=100)
 FETCH_BATCH_SIZE = env.int("FETCH_BATCH_SIZE", default=10)
+
+
 # Row-held jobs (claims/models/jobs.py: fetches and webhook deliveries).
 # Transient failures (timeouts, 429, 5xx) retry with exponential backoff and
 # full jitter, at most JOB_MAX_RETRIES times in a row. The FETCH_* names are

@@ -83,5 +83,3 @@ ACTIVITY_LABELS = {
     "correct": "Corrected the verdict",
     "retract": "Retracted the verdict",
 }
-
-

@@ -171,5 +171,3 @@ class Claimant(models.Model):
             self.merged_into = target
             self.save(update_fields=["merged_into"])
         return moved
-
-

@@ -398,5 +398,3 @@ class Claim(models.Model):
         if error:
             raise error
         return self.log(by, "comment", note=text)
-
-

@@ -93,9 +93,7 @@ def verdict_record(claim: Claim) -> dict[str, Any]:
         else None,
         "state": claim.state,
         "first_published_at": iso(claim.first_published_at),
-        "retraction": {"at": iso(claim.retracted_at), "note": claim.retraction_note}
-        if claim.retracted_at
-        else None,
+        "retraction": {"at": iso(claim.retracted_at), "note": claim.retraction_note} if claim.retracted_at else None,
         "versions": [
             {
                 "version": verdict.version,

@@ -128,5 +128,3 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     """`data` as JSON that is safe inside <script type="application/ld+json">."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return mark_safe(text)  # noqa: S308 - every <, > and & is escaped above
-
-

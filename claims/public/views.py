@@ -195,9 +195,7 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             "canonical": absolute_url(page_path),
             # Search engines get one ClaimReview per claim: the current verdict's,
             # and none once it is retracted.
-            "json_ld": json_ld(claim_review(claim, verdict, scale=scale))
-            if not permalink and not retracted
-            else "",
+            "json_ld": json_ld(claim_review(claim, verdict, scale=scale)) if not permalink and not retracted else "",
         },
     )
 

@@ -11,7 +11,6 @@ from django import forms
 
 from claims.sources.guard import BlockedURL, check_url
 
-
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 

@@ -7,13 +7,21 @@ test writes `claim.state` by hand."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import factory
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 
 from claims import workflow
@@ -24,6 +32,8 @@ from claims.workflow import State
 
 User = get_user_model()
 PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parents[1]
+TEST_QUEUES = "test-"  # the prefix of the session workers' queues
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -199,18 +209,132 @@ def publish(make_claim: Any, checker: Any, second_checker: Any, editor: Any) -> 
     return make
 
 
-@pytest.fixture
-def celery_worker(transactional_db: None) -> Iterator[Any]:
-    """A real Celery worker, in a thread of this process, consuming from the
-    broker the settings name (Redis in CI)."""
-    from celery.contrib.testing.worker import start_worker
+def database_url() -> str:
+    """The test database, as a URL for a worker process."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user, host, port, name = (settings_dict[key] for key in ("USER", "HOST", "PORT", "NAME"))
+        return f"postgres://{user}@{host}:{port}/{name}"
+    return f"sqlite:///{settings_dict['NAME']}"
 
+
+class Workers:
+    """Celery worker processes as production runs them: the fetch queue on a
+    gevent pool, the default queue (extraction, sweeps) on a process pool, on
+    the configured broker and the test database. Settings: tests/worker_settings.py."""
+
+    def __init__(self, log_dir: Path, media_root: str, queue_prefix: str = "", **env: str) -> None:
+        self.media_root = media_root
+        self.processes: list[subprocess.Popen] = []
+        base = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+            "DATABASE_URL": database_url(),
+            "TEST_QUEUE_PREFIX": queue_prefix,
+            "TEST_MEDIA_ROOT": media_root,
+            **env,
+        }
+        pools = [("fetch", ["--pool", "gevent", "--concurrency", "8"]), ("celery", ["--pool", "prefork", "-c", "2"])]
+        logs = []
+        for queue, pool in pools:
+            log = log_dir / f"worker-{queue_prefix}{queue}.log"
+            command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", f"{queue_prefix}{queue}"]
+            command += [*pool, "--hostname", f"{queue_prefix}{queue}@%h", "--without-gossip", "--without-mingle"]
+            with log.open("w") as out:
+                self.processes.append(
+                    subprocess.Popen(
+                        [*command, "--loglevel", "INFO"],
+                        cwd=ROOT,
+                        env=base,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+            logs.append(log)
+        deadline = time.monotonic() + 90
+        while not all(" ready." in log.read_text() for log in logs):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                self.stop()
+                raise RuntimeError("a worker did not start:\n" + "\n".join(log.read_text()[-3000:] for log in logs))
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()  # a warm shutdown: jobs under way finish
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(30)
+
+
+def purge(*queues: str) -> None:
+    """Jobs an earlier test or run queued belong to rows that are gone."""
     from factcheck.celery import app
 
-    # Jobs other tests (or an earlier run) queued with no worker running
-    # belong to rows that are gone: empty both queues, by name.
     with app.connection_for_write() as broker:
-        for queue in ("celery", "fetch"):
+        for queue in queues:
             broker.default_channel.queue_purge(queue)
-    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=["celery", "fetch"]) as w:
-        yield w
+
+
+@pytest.fixture(scope="session")
+def session_workers(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workers]:
+    """Started once, by the first test that asks for `celery_worker`, and
+    stopped before the test database goes. They consume queues of their own
+    ("test-fetch", "test-celery"), which only tests holding `celery_worker`
+    send to: a test that runs without workers keeps its jobs queued, as it
+    expects."""
+    purge(*(f"{TEST_QUEUES}{queue}" for queue in ("celery", "fetch")))
+    with django_db_blocker.unblock():
+        folder = tmp_path_factory.mktemp("workers")
+        workers = Workers(folder, media_root=str(folder / "media"), queue_prefix=TEST_QUEUES)
+    yield workers
+    workers.stop()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, session_workers: Workers, settings: Any) -> Iterator[Workers]:
+    """The session's workers, with this test's jobs sent to them."""
+    from factcheck.celery import app
+
+    settings.MEDIA_ROOT = session_workers.media_root
+    routes = {
+        task: {"queue": f"{TEST_QUEUES}{route['queue']}"} for task, route in django_settings.CELERY_TASK_ROUTES.items()
+    }
+    routes.update(
+        {
+            f"claims.sources.tasks.{name}": {"queue": f"{TEST_QUEUES}celery"}
+            for name in ("extract_sources", "sweep_sources", "refresh_published_sources")
+        }
+    )
+    routes["claims.webhooks.tasks.sweep_deliveries"] = {"queue": f"{TEST_QUEUES}celery"}
+    saved = app.conf.task_routes
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+    yield session_workers
+    app.conf.task_routes = saved
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
+@pytest.fixture
+def start_workers(transactional_db: None, tmp_path: Path, settings: Any) -> Iterator[Callable[..., Workers]]:
+    """Workers of this test's own, with settings given as environment
+    variables (`FETCH_DEADLINE="1"`), on the default queues; stopped at the end."""
+    started: list[Workers] = []
+
+    def start(**env: str) -> Workers:
+        purge("celery", "fetch")
+        workers = Workers(tmp_path, media_root=settings.MEDIA_ROOT, **env)
+        started.append(workers)
+        return workers
+
+    yield start
+    for workers in started:
+        workers.stop()

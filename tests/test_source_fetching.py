@@ -181,10 +181,11 @@ def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
 
 
 def test_a_page_that_drips_is_cut_off_at_the_deadline_retried_then_given_up(
-    celery_worker: Any, site: Any, settings: Any, researching: Claim, checker: Any
+    start_workers: Any, site: Any, settings: Any, researching: Claim, checker: Any
 ) -> None:
     settings.FETCH_DEADLINE = 1
     settings.JOB_MAX_RETRIES = 1
+    start_workers(FETCH_DEADLINE="1", JOB_MAX_RETRIES="1")
     source = settle(cite(researching, checker, site.url("/drip")).source_id)
     assert source.status == Source.Status.FAILED
     assert "gave up after 2 attempts" in source.last_error

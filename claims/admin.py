@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,6 +20,7 @@ from claims.models import (
     Webhook,
     WebhookDelivery,
 )
+from claims.sources.fields import FetchableURLField
 from claims.webhooks.forms import WebhookForm
 
 
@@ -32,8 +34,18 @@ class RatingAdmin(admin.ModelAdmin):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    url = FetchableURLField(required=False)
+
+    class Meta:
+        model = Article
+        fields = ("title", "outlet", "url", "author", "published_on", "body", "source", "created_by", "created_at")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    raw_id_fields = ("source", "created_by")
     list_display = ("title", "outlet", "published_on", "created_at")
     search_fields = ("title", "outlet", "url")
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,7 +22,6 @@ MAX_BODY_CHARS = 200_000
 MAX_CLAIM_CHARS = 2_000
 MAX_NOTE_CHARS = 10_000
 MAX_EXPLANATION_CHARS = 20_000
-RECENT_ARTICLES = 200
 
 
 def desk_users() -> QuerySet:
@@ -111,7 +111,7 @@ class ClaimForm(forms.ModelForm):
         else:
             # The most recent articles only: an older one adds its claims from
             # its own page, so the drop-down stays small at any size.
-            recent = Article.objects.order_by("-created_at", "-pk").values("pk")[:RECENT_ARTICLES]
+            recent = Article.objects.order_by("-created_at", "-pk").values("pk")[: settings.DESK_RECENT_LIMIT]
             self.fields["article"].queryset = (
                 Article.objects.filter(pk__in=recent).only("pk", "title").order_by("-created_at")
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +55,7 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         # The version the desk works on, else the one readers see.
         "verdict": draft or claim.current_verdict,
         "versions": claim.versions[::-1],
-        "activities": claim.activities.select_related("actor")[:200],
+        "activities": claim.activities.select_related("actor")[: settings.DESK_RECENT_LIMIT],
         "can_research": can_research,
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -13,7 +14,7 @@ from claims.sources.snapshots import snapshot_response
 @desk_member_required
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
-    citing = source.evidence.select_related("claim", "added_by").order_by("-created_at")[:200]
+    citing = source.evidence.select_related("claim", "added_by").order_by("-created_at")[: settings.DESK_RECENT_LIMIT]
     return render(request, "claims/source_detail.html", {"source": source, "citing": citing})
 
 

@@ -1,7 +1,6 @@
-"""Cited sources fetched from pages a local server serves: every path a source
-can take, as a user sees it. Most go through a real Celery worker on the
-configured broker; those about what a fetch records call the worker's code
-in this thread (`fetch_as_worker`)."""
+"""Cited sources fetched by real Celery workers: every path a source can take, as a user sees it.
+
+The workers consume the configured broker and fetch from pages a local server serves."""
 
 from __future__ import annotations
 
@@ -12,8 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +18,12 @@ import pytest
 from django.db import connection
 
 from claims.models import Activity, Claim, Evidence, Source
-from claims.sources.tasks import refresh_published_sources, sweep_sources
-from tests.conftest import fetch_as_worker
-from tests.pages import (
-    Page,
-    PageHandler,
-    article_html,
-    article_paragraphs,
-    drip,
-    gzip_bomb,
-    make_pdf,
-    redirect,
-    serving,
-)
+from claims.sources.tasks import sweep_sources
+from tests.pages import Page, PageHandler, article_html, article_paragraphs, serving
+from tests.sources.conftest import cite
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settle(source_id: int, seconds: float = 30) -> Source:
@@ -47,55 +34,6 @@ def settle(source_id: int, seconds: float = 30) -> Source:
             return source
         time.sleep(0.05)
     raise AssertionError(f"source {source_id} still {source.status} after {seconds} s")
-
-
-def fail_then_serve(failures: int, page: Page) -> Callable[[PageHandler], None]:
-    """Answer 500 `failures` times, then the page."""
-    seen = {"count": 0}
-
-    def send(handler: PageHandler) -> None:
-        seen["count"] += 1
-        if seen["count"] <= failures:
-            handler.send_page(Page(b"overloaded", status=500, content_type="text/plain"))
-        else:
-            handler.send_page(page)
-
-    return send
-
-
-@pytest.fixture
-def site(settings: Any) -> Iterator[Any]:
-    settings.JOB_RETRY_BACKOFF = 0.01
-    settings.FETCH_MAX_BYTES = 200_000
-    with serving(settings) as server:
-        pdf = make_pdf([["Pakistan army report", "309 people arrested", "516 soldiers killed"]], title="Army report")
-        server.routes.update(
-            {
-                "/article": Page(article_html()),
-                "/copy": Page(article_html()),
-                "/report.pdf": Page(pdf, content_type="application/pdf"),
-                "/hop1": redirect("/hop2"),
-                "/hop2": redirect("/hop3"),
-                "/hop3": redirect("/article"),
-                "/gone": Page(b"not here", status=404, content_type="text/plain"),
-                "/flaky": fail_then_serve(2, Page(article_html())),
-                "/metadata": redirect("http://169.254.169.254/latest/meta-data/"),
-                "/huge": Page(b"<p>" + b"x" * 300_000 + b"</p>"),
-                "/logo.png": Page(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, content_type="image/png"),
-                "/bomb": Page(gzip_bomb(50_000_000), headers=[("Content-Encoding", "gzip")]),
-                "/drip": drip(every=0.3, total=100),
-            }
-        )
-        yield server
-
-
-@pytest.fixture
-def researching(make_claim: Any) -> Claim:
-    return make_claim(state="researching")
-
-
-def cite(claim: Claim, by: Any, url: str, quote: str = "") -> Evidence:
-    return claim.add_evidence(by=by, url=url, quote=quote, stance=Evidence.Stance.CONTEXT)
 
 
 def test_an_article_is_fetched_extracted_snapshotted_and_its_quotes_checked(
@@ -192,30 +130,6 @@ def test_a_page_that_drips_is_cut_off_at_the_deadline_retried_then_given_up(
     assert site.paths().count("/drip") == 2
 
 
-def test_a_published_source_that_changes_keeps_its_checked_copy_and_is_flagged(
-    site: Any, make_claim: Any, checker: Any, editor: Any
-) -> None:
-    claim = make_claim(state="published")
-    evidence = Evidence.objects.create(claim=claim, source=Source.for_url(site.url("/article")), quote="309")
-    first = fetch_as_worker(evidence.source_id)
-    Source.objects.filter(pk=first.pk).update(checked_at=first.checked_at - timedelta(days=30))
-    site.routes["/article"] = Page(article_html().replace(b"309", b"390"))
-
-    assert refresh_published_sources() == 1
-    source = fetch_as_worker(first.pk)
-
-    # The copy the published verdict was checked against stays; the change is flagged.
-    assert source.sha256 == first.sha256
-    assert source.snapshot.name == first.snapshot.name
-    assert source.text == first.text
-    assert Evidence.objects.get(pk=evidence.pk).quote_check == "found"
-    assert source.changed_at is not None
-    assert Activity.objects.filter(claim=claim, action="source_changed").count() == 1
-    # Checked now: the next hourly run leaves it alone until the period is over.
-    assert refresh_published_sources() == 0
-    assert Source.objects.get(pk=first.pk).status == Source.Status.FETCHED
-
-
 def test_a_failed_source_can_be_fetched_again_from_the_claim_page(
     celery_worker: Any, site: Any, researching: Claim, checker: Any, client_for: Any
 ) -> None:
@@ -232,26 +146,6 @@ def test_a_failed_source_can_be_fetched_again_from_the_claim_page(
     # The worker may already have it by the time the fragment is drawn.
     assert any(label in response.content for label in (b"Pending", b"Fetching", b"Fetched"))
     assert settle(evidence.source_id).status == Source.Status.FETCHED
-
-
-def test_the_claim_page_polls_a_source_until_its_fetch_is_over(
-    site: Any, researching: Claim, checker: Any, client_for: Any
-) -> None:
-    # No worker: the source stays pending, so the evidence item keeps polling.
-    evidence = cite(researching, checker, site.url("/article"))
-    client = client_for(checker)
-    url = f"/desk/claims/{researching.pk}/evidence/{evidence.pk}/"
-
-    pending = client.get(url, HTTP_HX_REQUEST="true")
-    assert pending.status_code == 200
-    assert b'hx-trigger="every 2s"' in pending.content
-
-    fetch_as_worker(evidence.source_id)
-    done = client.get(url, HTTP_HX_REQUEST="true")
-    assert done.status_code == 286  # htmx: stop polling
-    assert b"every 2s" not in done.content
-    assert b"Fetched" in done.content
-    assert client.get(url).status_code == 302  # without htmx: back to the claim page
 
 
 def worker_process(port: int) -> subprocess.Popen:
@@ -310,18 +204,3 @@ def test_a_source_whose_worker_dies_mid_fetch_is_still_fetched(settings: Any, re
 
     assert source.status == Source.Status.FETCHED
     assert source.attempts == 2
-
-
-def test_a_source_that_died_after_it_was_fetched_still_offers_its_stored_copy(
-    site: Any, researching: Claim, checker: Any, client_for: Any
-) -> None:
-    evidence = cite(researching, checker, site.url("/article"))
-    fetch_as_worker(evidence.source_id)
-    site.routes["/article"] = Page(b"gone", status=404, content_type="text/plain")
-    assert Source.objects.get(pk=evidence.source_id).refetch()
-    assert fetch_as_worker(evidence.source_id).status == Source.Status.FAILED
-
-    page = client_for(checker).get(researching.get_absolute_url()).content.decode()
-
-    assert f'href="/desk/sources/{evidence.source_id}/snapshot/"' in page
-    assert "Retry the fetch" in page

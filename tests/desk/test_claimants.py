@@ -116,3 +116,11 @@ def test_only_a_claimant_with_a_standing_verdict_links_a_public_page(
     assert f'href="{published.speaker.get_absolute_url()}"' in html
     assert on_the_desk.get_absolute_url() not in html
     assert client_for(editor).get(published.speaker.get_absolute_url()).status_code == 200
+
+
+def test_two_claimants_cannot_be_merged_into_each_other(desk_defaults: None) -> None:
+    a, b = Claimant.for_name("Asim Bajwa"), Claimant.for_name("Lt Gen Asim Bajwa")
+    a.merge_into(b)
+    with pytest.raises(ValueError, match="not themselves been merged"):
+        Claimant.objects.get(pk=b.pk).merge_into(a)
+    assert Claimant.objects.get(pk=b.pk).merged_into is None

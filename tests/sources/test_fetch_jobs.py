@@ -8,24 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from claims.models import Activity, Claim, Evidence, Source
 from claims.models import sources as source_models
-from claims.sources import extraction
 from claims.sources.guard import fetch
 from claims.sources.jobs import fetch_source
-from claims.sources.tasks import batches, enqueue_fetches, extract_sources, fetch_sources, sweep_sources
-from tests.conftest import fetch_as_worker
+from claims.sources.tasks import batches, enqueue_fetches, fetch_sources, sweep_sources
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def researching(make_claim: Any) -> Claim:
-    return make_claim(state="researching")
 
 
 def settle(ids: list[int], seconds: float = 30) -> list[Source]:
@@ -187,56 +179,6 @@ def test_a_job_whose_row_the_sweeper_took_back_does_not_overwrite_the_next_fetch
     assert (source.status, source.http_status, source.sha256) == (Source.Status.FAILED, 410, "")
 
 
-def test_a_refetch_refills_the_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
-    settings.JOB_MAX_RETRIES, settings.JOB_RETRY_BACKOFF = 2, 60
-    with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
-        url = server.url("/busy")
-        researching.add_evidence(by=checker, url=url, quote="", stance=Evidence.Stance.CONTEXT)
-        # Fetched many times over the weeks; then one 503 on the next check.
-        Source.objects.filter(url=url).update(status=Source.Status.FETCHED, attempts=9, retries=0)
-        assert Source.objects.get(url=url).refetch()
-        fetch_sources([Source.objects.get(url=url).pk])
-
-    source = Source.objects.get(url=url)
-    assert (source.status, source.attempts, source.retries) == (Source.Status.PENDING, 10, 1)
-    assert source.retry_at > timezone.now()
-    assert "gave up" not in source.last_error
-
-
-def test_a_source_gives_up_after_its_retry_budget(settings: Any, researching: Claim, checker: Any) -> None:
-    settings.JOB_MAX_RETRIES = 2
-    with serving(settings, {"/busy": Page(b"busy", status=503, content_type="text/plain")}) as server:
-        evidence = researching.add_evidence(
-            by=checker, url=server.url("/busy"), quote="", stance=Evidence.Stance.CONTEXT
-        )
-        for _ in range(3):
-            Source.objects.filter(pk=evidence.source_id).update(retry_at=None)  # its backoff is over
-            fetch_sources([evidence.source_id])
-
-    source = Source.objects.get(pk=evidence.source_id)
-    assert (source.status, source.retries, source.attempts) == (Source.Status.FAILED, 0, 3)
-    assert "gave up after 3 attempts" in source.last_error
-
-
-def test_a_copy_that_arrives_before_the_retry_time_leaves_it(settings: Any) -> None:
-    with serving(settings, {"/article": Page(article_html())}) as server:
-        source = Source.objects.create(url=server.url("/article"), retry_at=timezone.now() + timedelta(minutes=1))
-        fetch_sources([source.pk])
-        assert server.paths() == []
-        Source.objects.filter(pk=source.pk).update(retry_at=timezone.now())
-        fetch_sources([source.pk])
-        assert server.paths() == ["/article"]
-    assert Source.objects.get(pk=source.pk).status == Source.Status.FETCHED
-
-
-def test_two_retry_clicks_at_once_queue_one_fetch(settings: Any) -> None:
-    source = Source.objects.create(url="https://example.org/gone", status=Source.Status.FAILED, retries=3)
-    assert Source.objects.get(pk=source.pk).refetch() is True
-    assert Source.objects.get(pk=source.pk).refetch() is False
-    fresh = Source.objects.get(pk=source.pk)
-    assert (fresh.status, fresh.retries) == (Source.Status.PENDING, 0)
-
-
 def test_one_sources_surprise_does_not_cost_the_rest_of_its_batch(settings: Any, monkeypatch: Any) -> None:
     real_store = source_models.store_snapshot
 
@@ -257,51 +199,6 @@ def test_one_sources_surprise_does_not_cost_the_rest_of_its_batch(settings: Any,
     assert [source.status for source in rest] == [Source.Status.FETCHED] * 2
 
 
-def test_an_unreadable_stored_copy_leaves_the_source_without_text_and_its_quotes_uncheckable(
-    settings: Any, researching: Claim, checker: Any
-) -> None:
-    with serving(settings, {"/article": Page(article_html())}) as server:
-        evidence = researching.add_evidence(
-            by=checker, url=server.url("/article"), quote="309 people", stance=Evidence.Stance.CONTEXT
-        )
-        source = Source.objects.get(pk=evidence.source_id)
-        assert source.take()
-        assert fetch_source(source)
-    source.snapshot.storage.delete(source.snapshot.name)
-
-    extract_sources([source.pk])
-
-    source.refresh_from_db()
-    assert source.extracted_at is not None
-    assert source.text == ""
-    assert Evidence.objects.get(pk=evidence.pk).quote_check == Evidence.QuoteCheck.NOT_CHECKABLE
-    assert sweep_sources() == 0  # not sent again every minute
-
-
-def test_a_page_that_takes_the_extraction_jobs_time_is_kept_without_text_and_the_rest_go_on(
-    settings: Any, monkeypatch: Any
-) -> None:
-    real_extract = extraction.extract
-
-    def slow_for_the_first(body: bytes, content_type: str, url: str, charset: str | None = None) -> Any:
-        if url.endswith("/page/0"):
-            raise SoftTimeLimitExceeded()
-        return real_extract(body, content_type, url, charset)
-
-    monkeypatch.setattr(extraction, "extract", slow_for_the_first)
-    with serving(settings, {f"/page/{n}": Page(article_html()) for n in range(2)}) as server:
-        sources = [Source.objects.create(url=server.url(f"/page/{n}")) for n in range(2)]
-        for source in sources:
-            assert source.take()
-            assert fetch_source(source)
-
-    extract_sources([source.pk for source in sources])
-
-    slow, other = (Source.objects.get(pk=source.pk) for source in sources)
-    assert (slow.extracted_at is not None, slow.text) == (True, "")
-    assert other.extracted_at is None  # sent to a job of its own
-
-
 def test_a_job_past_its_soft_limit_sends_the_rest_to_a_new_job(settings: Any) -> None:
     settings.FETCH_DEADLINE, settings.FETCH_BATCH_SIZE = 2, 1  # a soft limit of 2 s
 
@@ -317,33 +214,3 @@ def test_a_job_past_its_soft_limit_sends_the_rest_to_a_new_job(settings: Any) ->
     assert requested == ["/page/0", "/page/1"]
     statuses = list(Source.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True))
     assert statuses == [Source.Status.FETCHED, Source.Status.FETCHED, Source.Status.PENDING]
-
-
-def test_the_same_bytes_again_are_neither_stored_nor_extracted_nor_logged_again(
-    settings: Any, researching: Claim, checker: Any
-) -> None:
-    with serving(settings, {"/article": Page(article_html())}) as server:
-        evidence = researching.add_evidence(
-            by=checker, url=server.url("/article"), quote="309 people", stance=Evidence.Stance.CONTEXT
-        )
-        first = fetch_as_worker(evidence.source_id)
-        assert first.refetch()
-        fetch_sources([first.pk])
-        assert server.paths() == ["/article", "/article"]
-
-    again = Source.objects.get(pk=first.pk)
-    assert (again.status, again.extracted_at, again.sha256) == (Source.Status.FETCHED, first.extracted_at, first.sha256)
-    assert again.checked_at > first.checked_at
-    assert Activity.objects.filter(claim=researching, action="source_fetched").count() == 1
-
-
-def test_the_sweeper_sends_a_lost_extraction_once_not_every_minute(settings: Any) -> None:
-    long_ago = timezone.now() - timedelta(hours=1)
-    source = Source.objects.create(
-        url="https://example.org/report", status=Source.Status.FETCHED, sha256="ab" * 32, updated_at=long_ago
-    )
-    assert list(Source.objects.awaiting_extraction(timezone.now())) == [source]
-
-    sweep_sources()
-
-    assert not Source.objects.awaiting_extraction(timezone.now()).exists()

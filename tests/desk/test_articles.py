@@ -11,6 +11,7 @@ import pytest
 
 from claims.models import Article, Evidence, Source
 from tests.conftest import fetch_as_worker
+from tests.desk.conftest import counts, field_errors, html
 from tests.pages import Page, article_html, article_paragraphs, serving
 
 TITLE = "No Good or Bad Taliban for Us: Pakistan Army"
@@ -158,3 +159,13 @@ def test_markup_in_the_fetched_page_is_shown_as_text(settings: Any, client_for: 
     assert "<script>alert(1)" not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_five_megabyte_article_paste_is_refused(client_for: Any, checker: Any, desk_defaults: None) -> None:
+    before = counts()
+    response = client_for(checker).post("/desk/articles/new/", {"title": "Huge", "body": "x" * (5 * 1024 * 1024)})
+    assert response.status_code == 422
+    errors = field_errors(html(response), "body")
+    assert "5,242,880 characters long" in errors
+    assert "the limit is 200,000" in errors
+    assert counts() == before

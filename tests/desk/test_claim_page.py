@@ -1,0 +1,138 @@
+"""The claim page: what it shows, the actions and forms it offers each person, and its query count."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.utils.html import escape
+
+from claims import workflow
+from claims.models import Claim, Evidence, Rating
+from claims.workflow import State
+from tests.desk.conftest import HX, counts, desk_person, html, state_shown
+
+
+def test_claim_page_shows_the_claim(client_for: Any, checker: Any, claim: Claim) -> None:
+    page = html(client_for(checker).get(f"/desk/claims/{claim.pk}/"))
+    assert claim.text in page
+    assert state_shown(page) == "Researching"
+    assert escape(claim.article.title) in page
+
+
+def test_missing_claim_is_404(client_for: Any, checker: Any) -> None:
+    assert client_for(checker).get("/desk/claims/999999/").status_code == 404
+
+
+def action_urls(page: str) -> set[str]:
+    return set(re.findall(r'action="/desk/claims/\d+/act/([a-z_]+)/"', page))
+
+
+@pytest.mark.parametrize(
+    ("state", "persona", "offered"),
+    [
+        (State.SUBMITTED, "checker", {"take", "assign", "reject"}),
+        (State.ASSIGNED, "checker", {"reassign", "start"}),
+        (State.ASSIGNED, "second_checker", {"reassign"}),
+        (State.IN_REVIEW, "checker", set()),
+        (State.IN_REVIEW, "second_checker", {"approve", "request_changes"}),
+        (State.APPROVED, "editor", {"publish", "send_back"}),
+        (State.APPROVED, "checker", set()),
+        (State.APPROVED, "second_checker", set()),
+        (State.PUBLISHED, "editor", {"correct", "retract"}),
+        (State.PUBLISHED, "second_checker", set()),
+        (State.REJECTED, "second_checker", {"reopen"}),
+    ],
+)
+def test_claim_page_offers_only_permitted_actions(
+    state: str, persona: str, offered: set[str], make_claim: Any, client_for: Any, request: Any
+) -> None:
+    claim = make_claim(state=state)
+    page = html(client_for(request.getfixturevalue(persona)).get(f"/desk/claims/{claim.pk}/"))
+    assert action_urls(page) == offered
+    if not offered:
+        assert "No action is yours to take on this claim now." in page
+
+
+def test_researcher_does_not_see_approve_on_own_claim(
+    make_claim: Any, client_for: Any, checker: Any, second_checker: Any
+) -> None:
+    claim = make_claim(state=State.IN_REVIEW)
+    assert "Approve" not in html(client_for(checker).get(f"/desk/claims/{claim.pk}/"))
+    assert ">Approve</button>" in html(client_for(second_checker).get(f"/desk/claims/{claim.pk}/"))
+
+
+def test_not_ready_action_is_shown_disabled_with_the_reason(claim: Claim, client_for: Any, checker: Any) -> None:
+    page = html(client_for(checker).get(f"/desk/claims/{claim.pk}/"))
+    submit = re.search(r'<button[^>]*value="submit"[^>]*>', page).group(0)
+    assert "disabled" in submit
+    assert "Write the draft verdict (rating and summary) first." in page
+
+
+def test_research_forms_only_for_the_researcher(
+    claim: Claim, client_for: Any, checker: Any, second_checker: Any
+) -> None:
+    assert f'action="/desk/claims/{claim.pk}/evidence/"' in html(client_for(checker).get(f"/desk/claims/{claim.pk}/"))
+    page = html(client_for(second_checker).get(f"/desk/claims/{claim.pk}/"))
+    assert f'action="/desk/claims/{claim.pk}/evidence/"' not in page
+    assert f'action="/desk/claims/{claim.pk}/verdict/"' not in page
+    # And the server refuses what the page does not offer.
+    before = counts()
+    response = client_for(second_checker).post(
+        f"/desk/claims/{claim.pk}/evidence/", {"offline_source": "A call", "stance": "context"}
+    )
+    assert response.status_code == 403
+    assert counts() == before
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_claim_page_query_count_does_not_grow(
+    headers: dict[str, str], claim: Claim, client_for: Any, checker: Any, django_assert_max_num_queries: Any
+) -> None:
+    def add(n: int) -> None:
+        for _ in range(n):
+            # Each row by someone else, so a lookup per row would show.
+            i = Evidence.objects.count()
+            claim.add_evidence(
+                by=desk_person(workflow.EDITORS_GROUP), url=f"https://example.org/report-{i}", stance="context"
+            )
+            claim.comment(by=desk_person(), text=f"Comment {i}")
+
+    client = client_for(checker)
+    add(3)
+    with django_assert_max_num_queries(16) as few:
+        page = html(client.get(f"/desk/claims/{claim.pk}/", **headers))
+    assert page.count('class="evidence-item') == 3
+    add(17)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = html(client.get(f"/desk/claims/{claim.pk}/", **headers))
+    assert page.count('class="evidence-item') == 20
+    assert page.count('class="activity-comment"') == 20
+
+
+def test_published_claim_page_query_count_does_not_grow_with_versions(
+    make_claim: Any, client_for: Any, editor: Any, django_assert_max_num_queries: Any
+) -> None:
+    claim = make_claim(state=State.PUBLISHED)
+    ratings = list(Rating.objects.all())
+
+    def correct(n: int) -> None:
+        for i in range(n):
+            claim.transition(
+                "correct",
+                by=desk_person(workflow.EDITORS_GROUP),
+                expected_state="published",
+                params=workflow.Params(
+                    note=f"Correction {i}", verdict={"rating": ratings[i % len(ratings)], "summary": f"Summary {i}"}
+                ),
+            )
+
+    client = client_for(editor)
+    correct(2)
+    with django_assert_max_num_queries(16) as few:
+        client.get(f"/desk/claims/{claim.pk}/")
+    correct(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = html(client.get(f"/desk/claims/{claim.pk}/"))
+    assert "Correction 14" in page

@@ -1,0 +1,72 @@
+"""The RSS and Atom feeds (an item per published version, payloads escaped) and the sitemap of verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import feedparser
+import pytest
+from django.test import Client
+
+from tests.public.conftest import PAYLOADS, SITE, correct, page_url, retract
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/verdicts/feed/", "/verdicts/atom/"])
+def test_feeds_carry_an_item_per_published_version(url: str, publish: Any, client: Client, editor: Any) -> None:
+    claim = correct(publish(rating="False"), editor, rating="Mostly false", note="Wrong total.")
+    other = publish(rating="True")
+
+    response = client.get(url)
+    feed = feedparser.parse(response.content)
+
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version in ("rss20", "atom10")
+    ids = [entry.id for entry in feed.entries]
+    assert ids == [
+        f"{SITE}/verdicts/{other.slug}/v/1/",
+        f"{SITE}/verdicts/{claim.slug}/v/2/",
+        f"{SITE}/verdicts/{claim.slug}/v/1/",
+    ]
+    assert feed.feed.link == f"{SITE}/verdicts/"
+    assert any(link.get("rel") == "self" and link.href == f"{SITE}{url}" for link in feed.feed.links)
+    correction = feed.entries[1]
+    assert correction.title.startswith("Corrected: Mostly false:")
+    assert correction.link == f"{SITE}{page_url(claim)}"
+    assert "Wrong total." in correction.summary
+    assert correction.published_parsed is not None
+
+
+@pytest.mark.parametrize("url", ["/verdicts/feed/", "/verdicts/atom/"])
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_feeds_escape_payloads(url: str, payload: str, publish: Any, client: Client) -> None:
+    claim = publish(text=f"Militants {payload} were killed", claimant=f"Spokesman {payload}")
+
+    raw = client.get(url).content.decode()
+    feed = feedparser.parse(raw)
+
+    assert "<script" not in raw
+    assert "<img" not in raw
+    [entry] = feed.entries
+    assert claim.text[:60] in entry.title
+    # The description is HTML with the text escaped in it: a reader shows the
+    # payload as text instead of running it.
+    assert "&lt;" in entry.summary
+    assert "<script" not in entry.summary
+    assert "<img" not in entry.summary
+
+
+def test_sitemap_lists_public_verdict_pages(publish: Any, client: Client, editor: Any) -> None:
+    published = publish()
+    retracted = retract(publish(), editor)
+
+    index = client.get("/sitemap.xml")
+    section = client.get("/sitemap-verdicts.xml")
+
+    assert index.status_code == 200
+    assert "/sitemap-verdicts.xml" in index.content.decode()
+    xml = section.content.decode()
+    assert f"<loc>{SITE}{page_url(published)}</loc>" in xml
+    assert f"<loc>{SITE}{page_url(retracted)}</loc>" in xml
+    assert "<lastmod>" in xml

@@ -88,11 +88,16 @@ class ClaimQuerySet(models.QuerySet):
     # download starts from one of these, so a claim the desk has not
     # published cannot leak through one of them.
 
+    def in_public_states(self) -> ClaimQuerySet:
+        """Published or retracted (a retracted verdict's page stays up with its
+        notice). Enough for a freshness check, which asks when something
+        public changed; what a reader opens is `public()`."""
+        return self.filter(state__in=workflow.PUBLIC_STATES)
+
     def public(self) -> ClaimQuerySet:
-        """Claims a reader may open: published or retracted (a retracted
-        verdict's page stays up with its notice), with a published verdict."""
+        """Claims a reader may open: in a public state, with a published verdict."""
         has_verdict = models.Exists(Verdict.objects.published().filter(claim=models.OuterRef("pk")))
-        return self.filter(state__in=workflow.PUBLIC_STATES).filter(has_verdict)
+        return self.in_public_states().filter(has_verdict)
 
     def standing(self) -> ClaimQuerySet:
         """Public claims whose verdict stands: what lists, feeds and claimant

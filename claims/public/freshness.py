@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from claims.models import Claim, Claimant
 from claims.public.scale import Scale
-from claims.workflow import PUBLIC_STATES, State
+from claims.workflow import State
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def claim_freshness(slug: str, scale: Scale) -> Freshness:
 def public_freshness(scale: Scale) -> Freshness:
     """When anything public last changed: a claim published, corrected or retracted
     saves its row, so the newest `updated_at` among public claims moves."""
-    last = Claim.objects.filter(state__in=PUBLIC_STATES).aggregate(last=Max("updated_at"))["last"]
+    last = Claim.objects.in_public_states().aggregate(last=Max("updated_at"))["last"]
     return Freshness(last, _etag(last, scale.digest()))
 
 

@@ -8,6 +8,7 @@ SECRET_KEY and friends. See README.md, "Configuration".
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -32,8 +33,27 @@ def envbool(name: str, default: bool) -> bool:
 
 
 DEBUG = envbool("DEBUG", False)
-# The default's "django-insecure-" prefix makes `check --deploy` fail without a real key.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-set-SECRET_KEY-in-production")
+
+
+def _local_secret_key() -> str:
+    """A key made for this machine on first start and kept in VAR_DIR, so that
+    without SECRET_KEY a server never runs on a key published in this file.
+    Production sets SECRET_KEY: machines sharing sessions need the same one."""
+    path = VAR_DIR / "secret_key"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+# With DEBUG on (`dev.py serve`) a fixed development key; its "django-insecure-"
+# prefix makes `check --deploy` fail.
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    "django-insecure-dev-only-set-SECRET_KEY-in-production" if DEBUG else _local_secret_key()
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -124,6 +144,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Email: EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Without
+# it mail is printed to the console, and the password-reset pages are not
+# offered: a reset link nobody receives is worse than none (an admin sets a
+# new password instead).
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL or "consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL) and not EMAIL_URL.startswith("consolemail:")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:my_queue"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+# Log in, log out and change a password; resetting one by email only when
+# email is configured (settings.PASSWORD_RESET_BY_EMAIL).
+account_urls = [
+    pattern for pattern in auth_urls.urlpatterns if settings.PASSWORD_RESET_BY_EMAIL or "reset" not in pattern.name
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk:my_queue", permanent=False)),
     path("desk/", include("claims.desk.urls")),
     path("", include("claims.public.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "factcheck.errors.bad_request"
+handler403 = "factcheck.errors.permission_denied"
+handler404 = "factcheck.errors.page_not_found"
+handler500 = "factcheck.errors.server_error"

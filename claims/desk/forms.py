@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models import Article, Claim, Claimant, Evidence, Rating
+from claims.params import MAX_ID
 from claims.sources.fields import FetchableURLField
 
 # A long speech transcript runs to about 100,000 characters; anything much
@@ -201,7 +202,7 @@ class QueueFilterForm(forms.Form):
     assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
     claimant = forms.CharField(required=False)
     # An id, not a drop-down of every article: the article page links here.
-    article = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(
         choices=[("", "Any"), *Claim.Priority.choices], coerce=int, empty_value=None, required=False
     )

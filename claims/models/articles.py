@@ -126,6 +126,10 @@ class Claimant(models.Model):
     key = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="aliases")
+    was_public = models.BooleanField(
+        default=False,
+        help_text="Had a public page when it was merged away: only then does its address redirect to the survivor's.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ClaimantQuerySet.as_manager()
@@ -166,9 +170,12 @@ class Claimant(models.Model):
             locked = {c.pk: c for c in Claimant.objects.select_for_update().filter(pk__in=[self.pk, target.pk])}
             if target.pk == self.pk or locked[target.pk].merged_into_id or locked[self.pk].merged_into_id:
                 raise ValueError("Merge two claimants that have not themselves been merged.")
+            # A spelling readers never saw must not redirect: that would tell
+            # them the desk is looking into someone of that name.
+            self.was_public = self.has_public_page
             # Touching updated_at moves the public pages' Last-Modified too.
             moved = self.claims.update(speaker=target, updated_at=timezone.now())
             Claimant.objects.filter(merged_into=self).update(merged_into=target)
             self.merged_into = target
-            self.save(update_fields=["merged_into"])
+            self.save(update_fields=["merged_into", "was_public"])
         return moved

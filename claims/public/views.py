@@ -6,7 +6,6 @@ changes anything. Every page answers conditional GETs with 304."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,10 +21,9 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition, require_safe
 
+from claims import params
 from claims.models import Claim, Claimant, Source, Verdict
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
@@ -83,28 +81,6 @@ def _rows(page: Any) -> list[tuple[Claim, Verdict]]:
     return [(claim, claim.current_verdict) for claim in page]
 
 
-def _positive_int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
-def _parse_moment(value: str) -> datetime | None:
-    """An ISO 8601 date or datetime; naive ones are UTC. An unescaped "+" in a
-    query string arrives as a space, so "…T10:00:00 02:00" is read as "+02:00"."""
-    value = value.strip()
-    for candidate in (value, value.replace(" ", "+")):
-        try:
-            moment = parse_datetime(candidate)
-        except ValueError:
-            moment = None
-        if moment is not None:
-            return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
-    return None
-
-
 # --- Pages.
 
 
@@ -112,8 +88,8 @@ def _parse_moment(value: str) -> datetime | None:
 @conditional_on_public
 def verdict_list(request: HttpRequest) -> HttpResponse:
     scale = _scale(request)
-    q = request.GET.get("q", "").strip()
-    rating_id = _positive_int(request.GET.get("rating"))
+    q = params.search_text(request.GET.get("q"))
+    rating_id = params.positive_id(request.GET.get("rating"))
     claims = Claim.objects.standing().search(q)
     if rating_id:
         claims = claims.rated(rating_id)
@@ -225,7 +201,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # search engines to the person's page for good, if it is public; a
         # redirect to an unpublished name would tell what the desk is checking.
         survivor = claimant.merged_into
-        if not survivor.has_public_page:
+        if not claimant.was_public or not survivor.has_public_page:
             raise Http404("No public verdicts.")
         return HttpResponsePermanentRedirect(survivor.get_absolute_url())
     claims = claimant.claims.standing()
@@ -271,12 +247,12 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
     claims = Claim.objects.public()
     since = request.GET.get("modified_since", "")
     if since:
-        moment = _parse_moment(since)
+        moment = params.moment(since)
         if moment is None:
             return _json_error("modified_since must be an ISO 8601 date-time, like 2025-01-31T09:00:00Z.")
         claims = claims.filter(updated_at__gte=moment)
     if "rating" in request.GET:
-        rating_id = _positive_int(request.GET["rating"])
+        rating_id = params.positive_id(request.GET["rating"])
         if rating_id is None:
             return _json_error("rating must be a rating id.")
         claims = claims.rated(rating_id)

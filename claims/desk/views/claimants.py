@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from claims import workflow
+from claims import params, workflow
 from claims.desk.forms import ClaimantMergeForm
 from claims.desk.views.access import desk_member_required
 from claims.models import Claimant
@@ -22,7 +22,7 @@ from claims.models import Claimant
 def claimant_list(request: HttpRequest) -> HttpResponse:
     """Every claimant with their claims, searchable by name; editors merge
     two spellings of one speaker (POST), chosen from the page they see."""
-    search = request.GET.get("q", "").strip()[:200]
+    search = params.search_text(request.GET.get("q"))
     claimants = (
         Claimant.objects.filter(merged_into=None)
         .with_page_flag()

@@ -45,12 +45,17 @@ def test_an_impossible_rating_filter(rating: str, publish: Any, client: Client) 
 
 
 @pytest.mark.parametrize(
-    "url", ["/verdicts/?q=a%00b", "/verdicts/?q=%00", "/verdicts/?page=%00", "/verdicts.json?page=%00"]
+    ("url", "status"),
+    [
+        ("/verdicts/?q=a%00b", 200),
+        ("/verdicts/?q=%00", 200),
+        ("/verdicts/?page=%00", 200),
+        ("/verdicts.json?page=%00", 400),
+    ],
 )
-def test_nul_bytes_in_the_query_string_are_no_error(url: str, publish: Any, client: Client) -> None:
+def test_nul_bytes_in_the_query_string_are_no_error(url: str, status: int, publish: Any, client: Client) -> None:
     publish()
-    assert client.get(url).status_code in (200, 400)
-    assert client.get(url).status_code != 500
+    assert client.get(url).status_code == status
 
 
 def test_a_search_with_a_nul_byte_searches_for_the_rest(publish: Any, client: Client) -> None:

@@ -1,0 +1,303 @@
+"""Who may open what, and who may do what, over HTTP, for every address the
+URLconf has. A new view without an entry in these tables fails
+`test_every_address_is_in_the_table`.
+
+Roles: anonymous, outsider (logged in, in no group), checker (the claim's
+researcher), second_checker (a colleague), editor. Expected statuses: 200 a
+page, 302 a redirect (after a change; to the log-in page for anonymous
+people), 403 refused, 405 the wrong method."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from claims import workflow
+from claims.models import Article, Claim, Claimant, Evidence, Rating, Source, store_snapshot
+from tests.conftest import ArticleFactory, add_research
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "checker", "second_checker", "editor")
+DESK = {"anonymous": "login", "outsider": 403, "checker": 200, "second_checker": 200, "editor": 200}
+PUBLIC = dict.fromkeys(ROLES, 200)
+POST_ONLY = dict.fromkeys(ROLES, 405)
+
+
+@pytest.fixture
+def world(make_claim: Any, publish: Any, checker: Any) -> dict[str, Any]:
+    """A claim being researched by `checker`, citing a fetched source and an
+    offline one; an article given by URL; a published claim."""
+    body = b"<html><title>Report</title><p>309 people</p></html>"
+    sha256 = hashlib.sha256(body).hexdigest()
+    source = Source.objects.create(
+        url="https://example.org/report",
+        status=Source.Status.FETCHED,
+        content_type="text/html",
+        sha256=sha256,
+        snapshot=store_snapshot(body, sha256),
+    )
+    claim = make_claim(state="researching")
+    cited = Evidence.objects.create(claim=claim, source=source, quote="309 people", added_by=checker)
+    offline = Evidence.objects.create(claim=claim, offline_source="Interview", added_by=checker)
+    article = ArticleFactory(url="https://example.org/story", source=source)
+    published = publish(claimant="Lt Gen Asim Bajwa")
+    return {
+        "claim": claim,
+        "cited": cited,
+        "offline": offline,
+        "source": source,
+        "article": article,
+        "published": published,
+    }
+
+
+# --- GET: every named address, its path from the world, and who may open it.
+
+GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
+    "desk:my_queue": (lambda w: "/desk/", DESK),
+    "desk:team_queue": (lambda w: "/desk/claims/", DESK),
+    "desk:claim_new": (lambda w: "/desk/claims/new/", DESK),
+    "desk:claim": (lambda w: f"/desk/claims/{w['claim'].pk}/", DESK),
+    "desk:claim_transition": (lambda w: f"/desk/claims/{w['claim'].pk}/act/take/", POST_ONLY),
+    "desk:claim_evidence": (lambda w: f"/desk/claims/{w['claim'].pk}/evidence/", POST_ONLY),
+    "desk:claim_evidence_remove": (
+        lambda w: f"/desk/claims/{w['claim'].pk}/evidence/{w['offline'].pk}/remove/",
+        POST_ONLY,
+    ),
+    # Without HTMX, the polled fragment sends the browser to the claim page.
+    "desk:evidence_item": (
+        lambda w: f"/desk/claims/{w['claim'].pk}/evidence/{w['cited'].pk}/",
+        {**DESK, "checker": 302, "second_checker": 302, "editor": 302},
+    ),
+    "desk:evidence_refetch": (
+        lambda w: f"/desk/claims/{w['claim'].pk}/evidence/{w['cited'].pk}/refetch/",
+        POST_ONLY,
+    ),
+    "desk:claim_verdict": (lambda w: f"/desk/claims/{w['claim'].pk}/verdict/", POST_ONLY),
+    "desk:claim_comment": (lambda w: f"/desk/claims/{w['claim'].pk}/comment/", POST_ONLY),
+    "desk:source": (lambda w: f"/desk/sources/{w['source'].pk}/", DESK),
+    "desk:source_snapshot": (lambda w: f"/desk/sources/{w['source'].pk}/snapshot/", DESK),
+    "desk:claimants": (lambda w: "/desk/claimants/", DESK),
+    "desk:article_list": (lambda w: "/desk/articles/", DESK),
+    "desk:article_new": (lambda w: "/desk/articles/new/", DESK),
+    "desk:article": (lambda w: f"/desk/articles/{w['article'].pk}/", DESK),
+    "desk:article_refetch": (lambda w: f"/desk/articles/{w['article'].pk}/refetch/", POST_ONLY),
+    "public:verdicts": (lambda w: "/verdicts/", PUBLIC),
+    "public:verdicts_json": (lambda w: "/verdicts.json", PUBLIC),
+    "public:feed": (lambda w: "/verdicts/feed/", PUBLIC),
+    "public:atom": (lambda w: "/verdicts/atom/", PUBLIC),
+    "public:verdict": (lambda w: f"/verdicts/{w['published'].slug}/", PUBLIC),
+    "public:verdict_version": (lambda w: f"/verdicts/{w['published'].slug}/v/1/", PUBLIC),
+    "public:bundle": (lambda w: f"/verdicts/{w['published'].slug}/bundle.zip", PUBLIC),
+    "public:claimant": (lambda w: f"/claimants/{w['published'].speaker.slug}/", PUBLIC),
+    # A source only a draft cites is not the public's to download.
+    "public:snapshot": (lambda w: f"/sources/{w['source'].pk}/snapshot/", dict.fromkeys(ROLES, 404)),
+    "public:sitemap": (lambda w: "/sitemap.xml", PUBLIC),
+    "public:sitemap_section": (lambda w: "/sitemap-verdicts.xml", PUBLIC),
+    "login": (lambda w: "/accounts/login/", PUBLIC),
+    "logout": (lambda w: "/accounts/logout/", POST_ONLY),
+    "password_change": (lambda w: "/accounts/password_change/", {**DESK, "outsider": 200}),
+    "password_change_done": (lambda w: "/accounts/password_change/done/", {**DESK, "outsider": 200}),
+}
+
+
+def named_addresses(patterns: list[Any], namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin's own permissions: test_the_admin_offers_editors_only_what_they_manage
+            names |= named_addresses(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_address_is_in_the_table() -> None:
+    assert named_addresses(get_resolver().url_patterns) == set(GETS)
+
+
+def client_as(role: str, request: Any) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(GETS))
+def test_who_may_open_what(name: str, role: str, world: dict[str, Any], request: Any) -> None:
+    path, expected = GETS[name]
+    response = client_as(role, request).get(path(world))
+    if expected[role] == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected[role]
+
+
+# --- POST: every action on a claim, from the state it starts in.
+
+PEOPLE = ("anonymous", "outsider", "checker", "second_checker", "editor")
+ANYONE_ON_THE_DESK = ("login", 403, 302, 302, 302)
+THE_RESEARCHER = ("login", 403, 302, 403, 302)
+A_REVIEWER = ("login", 403, 403, 302, 302)
+AN_EDITOR = ("login", 403, 403, 403, 302)
+
+ACTIONS = {
+    "take": ("submitted", {}, ANYONE_ON_THE_DESK),
+    "assign": ("submitted", {"person": "second_checker"}, ANYONE_ON_THE_DESK),
+    "reassign": ("assigned", {"person": "second_checker"}, ANYONE_ON_THE_DESK),
+    "reject": ("submitted", {"note": "Not checkable."}, ANYONE_ON_THE_DESK),
+    "reopen": ("rejected", {}, ANYONE_ON_THE_DESK),
+    "start": ("assigned", {}, THE_RESEARCHER),
+    "submit": ("researching", {}, THE_RESEARCHER),
+    "request_changes": ("in_review", {"note": "Add a source."}, A_REVIEWER),
+    "approve": ("in_review", {}, A_REVIEWER),
+    "publish": ("approved", {}, AN_EDITOR),
+    "send_back": ("approved", {"note": "More sources."}, AN_EDITOR),
+    "correct": ("published", {"note": "New figures.", "verdict": True}, AN_EDITOR),
+    "retract": ("published", {"note": "Wrong claim."}, AN_EDITOR),
+}
+
+
+def test_every_action_is_in_the_table() -> None:
+    assert set(ACTIONS) == set(workflow.ACTIONS)
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_who_may_take_each_action(
+    action: str, role: str, make_claim: Any, checker: Any, request: Any, rating: Rating
+) -> None:
+    state, params, expected = ACTIONS[action]
+    claim = make_claim(state=state)
+    if action == "submit":
+        add_research(claim, checker)
+    data = {f"{action}-state": state, f"{action}-revision": claim.revision}
+    if "note" in params:
+        data[f"{action}-note"] = params["note"]
+    if "person" in params:
+        data[f"{action}-person"] = request.getfixturevalue(params["person"]).pk
+    if params.get("verdict"):
+        data.update({f"{action}-rating": rating.pk, f"{action}-summary": "Corrected.", f"{action}-explanation": ""})
+
+    response = client_as(role, request).post(f"/desk/claims/{claim.pk}/act/{action}/", data)
+
+    status = expected[PEOPLE.index(role)]
+    moved = Claim.objects.get(pk=claim.pk).revision != claim.revision
+    if status == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == status
+    assert moved == (status == 302 and role != "anonymous")
+
+
+# --- POST: research, comments, articles and claimants.
+
+RESEARCH = ("login", 403, 302, 403, 302)
+DESK_POST = ("login", 403, 302, 302, 302)
+
+
+def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[str, Any], tuple[Any, ...]]]:
+    claim, article = world["claim"], world["article"]
+    return {
+        "add evidence": (
+            f"/desk/claims/{claim.pk}/evidence/",
+            {"offline_source": "A call", "stance": "context"},
+            RESEARCH,
+        ),
+        "remove evidence": (f"/desk/claims/{claim.pk}/evidence/{world['offline'].pk}/remove/", {}, RESEARCH),
+        "save the draft": (
+            f"/desk/claims/{claim.pk}/verdict/",
+            {"rating": rating.pk, "summary": "No records."},
+            RESEARCH,
+        ),
+        "comment": (f"/desk/claims/{claim.pk}/comment/", {"text": "Who has the ledger?"}, DESK_POST),
+        "fetch a source again": (f"/desk/claims/{claim.pk}/evidence/{world['cited'].pk}/refetch/", {}, DESK_POST),
+        "new claim": ("/desk/claims/new/", {"text": "309 people were arrested.", "priority": 2}, DESK_POST),
+        "new article": ("/desk/articles/new/", {"title": "Briefing"}, DESK_POST),
+        "claim from an article": (
+            f"/desk/articles/{article.pk}/",
+            {"text": "516 soldiers died.", "priority": 2},
+            DESK_POST,
+        ),
+        "fetch an article again": (f"/desk/articles/{article.pk}/refetch/", {}, DESK_POST),
+    }
+
+
+POSTS = (
+    "add evidence",
+    "remove evidence",
+    "save the draft",
+    "comment",
+    "fetch a source again",
+    "new claim",
+    "new article",
+    "claim from an article",
+    "fetch an article again",
+)
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+@pytest.mark.parametrize("what", POSTS)
+def test_who_may_change_what(what: str, role: str, world: dict[str, Any], request: Any, rating: Rating) -> None:
+    Source.objects.update(status=Source.Status.FAILED)  # a fetch may be asked for again
+    path, data, expected = posts(world, rating)[what]
+    counts = (Evidence.objects.count(), Claim.objects.count(), Article.objects.count())
+    response = client_as(role, request).post(path, data)
+    status = expected[PEOPLE.index(role)]
+    if status == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == status
+    if status != 302 or role == "anonymous":
+        assert (Evidence.objects.count(), Claim.objects.count(), Article.objects.count()) == counts
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("anonymous", "login"), ("outsider", 403), ("checker", 403), ("editor", 302)]
+)
+def test_only_editors_merge_claimants(role: str, status: Any, desk_defaults: None, request: Any) -> None:
+    alias, survivor = Claimant.for_name("Asim Bajwa"), Claimant.for_name("Lt Gen Asim Bajwa")
+    response = client_as(role, request).post("/desk/claimants/", {"merge": alias.pk, "into": survivor.pk})
+    if status == "login":
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == status
+    assert (Claimant.objects.get(pk=alias.pk).merged_into == survivor) == (status == 302)
+
+
+# --- The admin: staff editors manage the scale, webhooks and claimants' names; nothing else.
+
+EDITOR_MANAGES = {"rating", "webhook", "webhookdelivery", "claimant"}
+DESK_MODELS = {"claim", "article", "source", "evidence", "verdict", "activity"}
+
+
+def test_the_admin_offers_editors_only_what_they_manage(editor: Any, checker: Any, outsider: Any) -> None:
+    for person in (outsider, checker, editor):
+        response = client_as_user(person).get("/admin/")
+        assert response.status_code == 302  # not staff
+    editor.is_staff = True
+    editor.save()
+    client = client_as_user(editor)
+    assert client.get("/admin/").status_code == 200
+    for model in EDITOR_MANAGES:
+        assert client.get(f"/admin/claims/{model}/").status_code == 200, model
+    for model in DESK_MODELS:
+        assert client.get(f"/admin/claims/{model}/").status_code == 403, model
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def client_as_user(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

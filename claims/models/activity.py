@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -36,6 +39,24 @@ class Activity(models.Model):
     class Meta:
         ordering = ("-created_at", "-pk")
         indexes = [models.Index(fields=["claim", "-created_at"], name="activity_claim_time")]
+        # Append-only in the database too, whoever writes SQL (PostgreSQL; the
+        # ORM refuses on every database). The one change allowed: deleting a
+        # user sets their rows' actor to NULL (on_delete=SET_NULL).
+        triggers = [
+            pgtrigger.Protect(name="activity_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="activity_no_update",
+                operation=pgtrigger.Update,
+                condition=functools.reduce(
+                    operator.or_,
+                    [
+                        pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")})
+                        for name in ("id", "claim_id", "action", "from_state", "to_state", "note", "created_at")
+                    ],
+                    pgtrigger.Q(new__actor__isnull=False),
+                ),
+            ),
+        ]
         verbose_name_plural = "activities"
 
     def __str__(self) -> str:

@@ -123,6 +123,15 @@ def test_every_address_is_in_the_table() -> None:
     assert named_addresses(get_resolver().url_patterns) == set(GETS)
 
 
+def assert_answer(response: Any, expected: Any) -> None:
+    """`expected`: a status, or "login" for the redirect to the log-in page."""
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected
+
+
 def client_as(role: str, request: Any) -> Client:
     client = Client()
     if role != "anonymous":
@@ -135,11 +144,7 @@ def client_as(role: str, request: Any) -> Client:
 def test_who_may_open_what(name: str, role: str, world: dict[str, Any], request: Any) -> None:
     path, expected = GETS[name]
     response = client_as(role, request).get(path(world))
-    if expected[role] == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected[role]
+    assert_answer(response, expected[role])
 
 
 # --- POST: every action on a claim, from the state it starts in.
@@ -192,11 +197,7 @@ def test_who_may_take_each_action(
 
     status = expected[PEOPLE.index(role)]
     moved = Claim.objects.get(pk=claim.pk).revision != claim.revision
-    if status == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == status
+    assert_answer(response, status)
     assert moved == (status == 302 and role != "anonymous")
 
 
@@ -254,11 +255,7 @@ def test_who_may_change_what(what: str, role: str, world: dict[str, Any], reques
     counts = (Evidence.objects.count(), Claim.objects.count(), Article.objects.count())
     response = client_as(role, request).post(path, data)
     status = expected[PEOPLE.index(role)]
-    if status == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == status
+    assert_answer(response, status)
     if status != 302 or role == "anonymous":
         assert (Evidence.objects.count(), Claim.objects.count(), Article.objects.count()) == counts
 
@@ -269,10 +266,7 @@ def test_who_may_change_what(what: str, role: str, world: dict[str, Any], reques
 def test_only_editors_merge_claimants(role: str, status: Any, desk_defaults: None, request: Any) -> None:
     alias, survivor = Claimant.for_name("Asim Bajwa"), Claimant.for_name("Lt Gen Asim Bajwa")
     response = client_as(role, request).post("/desk/claimants/", {"merge": alias.pk, "into": survivor.pk})
-    if status == "login":
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == status
+    assert_answer(response, status)
     assert (Claimant.objects.get(pk=alias.pk).merged_into == survivor) == (status == 302)
 
 

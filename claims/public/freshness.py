@@ -54,6 +54,11 @@ def claim_freshness(slug: str, scale: Scale) -> Freshness:
     return Freshness(last, _etag(sorted(row.items()), scale.digest()))
 
 
+def scale_freshness(scale: Scale) -> Freshness:
+    """The rating scale alone (its stylesheet): it changes when an editor changes it."""
+    return Freshness(None, _etag(scale.digest()))
+
+
 def public_freshness(scale: Scale) -> Freshness:
     """When anything public last changed: a claim published, corrected or retracted
     saves its row, so the newest `updated_at` among public claims moves."""

@@ -25,6 +25,7 @@ urlpatterns = [
     path("verdicts/<slug:slug>/bundle.zip", public_views.verdict_bundle, name="bundle"),
     path("claimants/<slug:slug>/", public_views.claimant_detail, name="claimant"),
     path("sources/<int:pk>/snapshot/", public_views.source_snapshot, name="snapshot"),
+    path("ratings.css", public_views.rating_styles, name="rating_styles"),
     # An index, so the verdicts' sitemap can grow past 50,000 pages (?p=2...).
     path(
         "sitemap.xml",

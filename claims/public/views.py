@@ -65,6 +65,7 @@ def conditional_on(compute: Callable[..., Freshness]) -> Callable[[Callable[...,
 conditional_on_public = conditional_on(freshness.public_freshness)
 conditional_on_claim = conditional_on(freshness.claim_freshness)
 conditional_on_claimant = conditional_on(freshness.claimant_freshness)
+conditional_on_scale = conditional_on(freshness.scale_freshness)
 
 
 # --- Helpers.
@@ -227,6 +228,16 @@ def source_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored copy of a source a public verdict cites, never as a page of
     this site: a download by default, or with `?as=text` the text we extracted."""
     return snapshot_response(request, Source.objects.public(), pk)
+
+
+@require_safe
+@conditional_on_scale
+def rating_styles(request: HttpRequest) -> HttpResponse:
+    """Each rating's colour as a class (`rating-<id>`), for desk and public
+    pages alike: the Content-Security-Policy allows no inline styles, and the
+    scale is the editors' to change. The database holds only #rrggbb colours."""
+    rules = "".join(f".rating-{rating.pk} {{ --rating: {rating.colour}; }}\n" for rating in _scale(request).ratings)
+    return HttpResponse(rules, content_type="text/css; charset=utf-8")
 
 
 # --- JSON for partners.

@@ -99,6 +99,7 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     # A source only a draft cites is not the public's to download.
     "public:snapshot": (lambda w: f"/sources/{w['source'].pk}/snapshot/", dict.fromkeys(ROLES, 404)),
     "public:sitemap": (lambda w: "/sitemap.xml", PUBLIC),
+    "public:rating_styles": (lambda w: "/ratings.css", PUBLIC),
     "public:sitemap_section": (lambda w: "/sitemap-verdicts.xml", PUBLIC),
     "login": (lambda w: "/accounts/login/", PUBLIC),
     "logout": (lambda w: "/accounts/logout/", POST_ONLY),

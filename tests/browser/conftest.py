@@ -51,7 +51,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A tab; the test fails if the page reports anything the
+    Content-Security-Policy refused (Chromium logs each refusal)."""
     page = browser.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     page.close()
     browser.clear_cookies()
+    assert refused == [], refused

@@ -41,6 +41,21 @@ def test_the_admin_says_what_a_colour_must_look_like(desk_defaults: None, client
 
 def test_pages_show_the_colour_the_scale_holds(publish: Any, client: Client) -> None:
     Rating.objects.filter(label="False").update(colour="#a01010")
+    rating = Rating.objects.get(label="False")
     claim = publish(rating="False")
+    # No inline styles (the Content-Security-Policy): a class, and the scale's stylesheet.
+    assert f".rating-{rating.pk} {{ --rating: #a01010; }}" in client.get("/ratings.css").content.decode()
     for url in (f"/verdicts/{claim.slug}/", "/verdicts/", claim.speaker.get_absolute_url()):
-        assert "--rating: #a01010" in client.get(url).content.decode()
+        page = client.get(url).content.decode()
+        assert f"rating-{rating.pk}" in page
+        assert 'href="/ratings.css"' in page
+
+
+def test_the_scales_stylesheet_changes_with_the_scale(desk_defaults: None, client: Client) -> None:
+    first = client.get("/ratings.css")
+    assert first["Content-Type"] == "text/css; charset=utf-8"
+    assert client.get("/ratings.css", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    Rating.objects.filter(label="False").update(colour="#a01010")
+    changed = client.get("/ratings.css", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "#a01010" in changed.content.decode()

@@ -41,13 +41,15 @@ def claimant_url(claim: Claim) -> str:
 
 
 def bars(html: str) -> list[tuple[str, str, int]]:
-    """(label, style, count) of each bar of the distribution, in page order."""
+    """(label, classes, count) of each bar of the distribution, in page order.
+    The classes carry the bar's colour (`rating-<id>`, from /ratings.css) and
+    length (`share-<percent>`): the Content-Security-Policy allows no inline styles."""
     found = re.findall(
-        r'<li style="([^"]*)">\s*<span class="bar-label">([^<]*)</span>.*?<span class="bar-count">(\d+)</span>',
+        r'<li class="([^"]*)">\s*<span class="bar-label">([^<]*)</span>.*?<span class="bar-count">(\d+)</span>',
         html,
         flags=re.S,
     )
-    return [(label, style, int(count)) for style, label, count in found]
+    return [(label, classes, int(count)) for classes, label, count in found]
 
 
 # --- What the page shows.
@@ -106,13 +108,16 @@ def test_distribution_counts_current_ratings_in_scale_order_with_their_colours(
         ("False", 2),
         ("Unproven", 0),
     ]
-    colours = {r.label: r.colour for r in Rating.objects.all()}
-    for label, style, _ in found:
-        assert f"--rating: {colours[label]}" in style
-    shares = {label: style.split("--share: ")[1] for label, style, _ in found}
-    assert shares["False"] == "50.0%"
-    assert shares["True"] == "25.0%"
-    assert shares["Misleading"] == "0.0%"
+    ids = {r.label: r.pk for r in Rating.objects.all()}
+    for label, classes, _ in found:
+        assert f"rating-{ids[label]}" in classes.split()
+    shares = {label: classes.split()[1] for label, classes, _ in found}
+    assert shares["False"] == "share-50"
+    assert shares["True"] == "share-25"
+    assert shares["Misleading"] == "share-0"
+    styles = client.get("/ratings.css").content.decode()
+    for label, colour in Rating.objects.values_list("label", "colour"):
+        assert f".rating-{ids[label]} {{ --rating: {colour}; }}" in styles
 
 
 def test_a_retired_rating_shows_only_while_a_verdict_carries_it(publish: Any, client: Client) -> None:

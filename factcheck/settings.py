@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "csp",
+    "django_ratelimit",
     "claims",
 ]
 
@@ -231,6 +232,19 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The cache: rate limits (claims/limits.py). CACHE_URL=redis://redis:6379/1 in
+# production, so every process counts together; a local cache by default.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+RATE_LIMITS = {
+    "cite": env.str("RATE_LIMIT_CITE", default="60/m"),  # URLs cited (evidence, articles), per person
+    "refetch": env.str("RATE_LIMIT_REFETCH", default="30/m"),  # fetches asked again, per person
+    "public_json": env.str("RATE_LIMIT_PUBLIC_JSON", default="120/m"),  # /verdicts.json, per address
+}
+# django-ratelimit names the caches it has tested: it refuses a local cache
+# (counts per process: enough on a laptop, and why production sets CACHE_URL)
+# and warns about Django's own Redis cache, whose increments are atomic too.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
 # Content-Security-Policy on every page (django-csp): scripts and styles from
 # this site only, plus a script carrying the request's nonce (the JSON-LD);
 # no inline handlers, no eval, no inline styles (rating colours come from

@@ -23,7 +23,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition, require_safe
 
-from claims import params
+from claims import limits, params
 from claims.models import Claim, Claimant, Source, Verdict
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
@@ -255,6 +255,10 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
     `modified_since` (ISO 8601) keeps claims changed since then, retracted ones
     included, as entries of `retracted` so a partner can take them down.
     `rating` (a rating id) keeps claims whose current verdict has it."""
+    if limits.over_limit(request, "public_json"):
+        response = _json_error(limits.refusal("public_json"), status=429)
+        response["Retry-After"] = "60"
+        return response
     claims = Claim.objects.public()
     since = request.GET.get("modified_since", "")
     if since:

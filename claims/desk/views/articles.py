@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from claims import limits
 from claims.desk.forms import (
     ArticleForm,
     ClaimForm,
@@ -27,6 +28,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @desk_member_required
 def article_new(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None)
+    cites = request.method == "POST" and form.is_valid() and form.cleaned_data["url"]
+    if cites and limits.over_limit(request, "cite"):
+        form.add_error("url", limits.refusal("cite"))
+        return render(request, "claims/article_new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         article = Article.objects.add(by=request.user, **form.cleaned_data)
         messages.success(request, "Article added. Now add the claims it makes.")
@@ -68,7 +73,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def article_refetch(request: HttpRequest, pk: int) -> HttpResponse:
     """Fetch the article's URL again after a failure."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=pk, source__isnull=False)
-    article.source.refetch()
+    status = 200
+    if limits.over_limit(request, "refetch"):
+        messages.error(request, limits.refusal("refetch"))
+        status = 429
+    else:
+        article.source.refetch()
     if not request.htmx:
         return redirect(article)
-    return render(request, "claims/article_detail.html#article-text", {"article": article})
+    return render(request, "claims/article_detail.html#article-text", {"article": article}, status=status)

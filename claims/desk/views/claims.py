@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from claims import workflow
+from claims import limits, workflow
 from claims.desk.forms import (
     ClaimForm,
     CommentForm,
@@ -142,6 +142,9 @@ def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         return _claim_page(request, claim, status=422, evidence_form=form)
+    if form.cleaned_data["url"] and limits.over_limit(request, "cite"):
+        messages.error(request, limits.refusal("cite"))
+        return _claim_page(request, claim, status=429, evidence_form=form)
     try:
         claim.add_evidence(by=request.user, **form.cleaned_data)
     except workflow.WorkflowError as error:
@@ -160,13 +163,15 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
     return _after_change(request, claim, "Evidence removed.")
 
 
-def _evidence_fragment(request: HttpRequest, claim: Claim, evidence_pk: int) -> HttpResponse:
+def _evidence_fragment(
+    request: HttpRequest, claim: Claim, evidence_pk: int, *, status: int | None = None
+) -> HttpResponse:
     item = get_object_or_404(claim.evidence.with_sources().select_related("added_by"), pk=evidence_pk)
     if not request.htmx:
         return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
     context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}
     # 286 tells htmx to stop polling: the fetch is over.
-    status = 286 if item.source is None or item.source.is_settled else 200
+    status = status or (286 if item.source is None or item.source.is_settled else 200)
     return render(request, "claims/claim_detail.html#evidence-item", context, status=status)
 
 
@@ -182,6 +187,9 @@ def evidence_item(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     claim = claim_for(request.user, pk)
     get_object_or_404(claim.evidence, pk=evidence_pk, source__isnull=False)
+    if limits.over_limit(request, "refetch"):
+        messages.error(request, limits.refusal("refetch"))
+        return _evidence_fragment(request, claim, evidence_pk, status=429)
     if claim.refetch_source(by=request.user, evidence_id=evidence_pk):
         messages.success(request, "Fetching the source again.")
     return _evidence_fragment(request, claim, evidence_pk)

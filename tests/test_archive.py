@@ -1,0 +1,104 @@
+"""The desk in one archive and back: every row and every stored copy comes
+back as it was, into an empty database; a desk with data, or a damaged
+archive, is refused with nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from claims import workflow
+from claims.archive import archived_models
+from claims.models import Claim, Claimant, Rating, Source, Webhook, WebhookDelivery
+from tests.pages import Page, article_html, serving
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def everything() -> dict[str, Any]:
+    """Every archived row, as the serializer sees it."""
+    return {
+        model._meta.label_lower: serializers.serialize(
+            "python", model._default_manager.order_by("pk"), use_natural_foreign_keys=True
+        )
+        for model in archived_models()
+    }
+
+
+@pytest.fixture
+def desk(publish: Any, make_claim: Any, editor: Any, settings: Any) -> None:
+    """A desk with a bit of everything: a published and corrected verdict
+    citing a fetched page, work in progress, a merged claimant, a webhook's
+    deliveries."""
+    Webhook.objects.create(url="https://partner.example/hook")
+    with serving(settings, {"/report": Page(article_html())}) as server:
+        claim = publish(urls=(server.url("/report"),), fetch=True, claimant="Asim Bajwa")
+    claim.transition(
+        "correct",
+        by=editor,
+        expected_state="published",
+        params=workflow.Params(
+            note="New figures.",
+            verdict={"rating": Rating.objects.get(label="Mostly false"), "summary": "Mostly false.", "explanation": ""},
+        ),
+    )
+    make_claim(state="in_review", claimant="Lt Gen Asim Bajwa")
+    Claimant.for_name("Asim Bajwa").merge_into(Claimant.for_name("Lt Gen Asim Bajwa"))
+    assert WebhookDelivery.objects.count() == 2
+    assert Source.objects.exclude(snapshot="").exists()
+
+
+def test_a_desk_comes_back_whole_from_its_archive(desk: None, tmp_path: Path, settings: Any) -> None:
+    before = everything()
+    archive = tmp_path / "desk.zip"
+    call_command("export_desk", str(archive), stdout=io.StringIO())
+
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = str(tmp_path / "new-machine-media")  # the stored copies must come from the archive
+    out = io.StringIO()
+    call_command("import_desk", str(archive), stdout=out)
+
+    assert "hashes checked" in out.getvalue()
+    assert everything() == before
+    for source in Source.objects.exclude(snapshot=""):
+        with source.open_stored_copy() as original:
+            assert hashlib.sha256(original.read()).hexdigest() == source.sha256
+    # The public page reads as before, and new work takes new ids.
+    published = Claim.objects.standing().get()
+    assert published.current_verdict.version == 2
+    new = Claim.objects.add(by=None, text="516 soldiers were killed.")
+    assert new.pk > max(row["pk"] for row in before["claims.claim"])
+
+
+def test_an_archive_loads_only_into_an_empty_desk(desk: None, tmp_path: Path) -> None:
+    archive = tmp_path / "desk.zip"
+    call_command("export_desk", str(archive), stdout=io.StringIO())
+    before = everything()
+    with pytest.raises(CommandError, match="already has people, claims or sources"):
+        call_command("import_desk", str(archive))
+    assert everything() == before
+
+
+def test_a_damaged_archive_changes_nothing(desk: None, tmp_path: Path) -> None:
+    archive = tmp_path / "desk.zip"
+    call_command("export_desk", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(archive) as original, zipfile.ZipFile(damaged, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item, data + b"tampered" if item.filename.startswith("files/") else data)
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("import_desk", str(damaged))
+    assert not Claim.objects.exists()
+    (tmp_path / "not-a-zip").write_text("hello")
+    with pytest.raises(CommandError, match="not a factcheck archive"):
+        call_command("import_desk", str(tmp_path / "not-a-zip"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from datetime import datetime, time
 from pathlib import Path
@@ -41,6 +42,8 @@ from claims.models import (
 )
 
 FORMAT = "factcheck-archive/1"
+# The only files an archive carries: stored copies, as `store_snapshot` names them.
+STORED_COPY = re.compile(r"snapshots/[0-9a-f]{2}/[0-9a-f]{64}\.gz")
 
 
 def archived_models() -> list[type[models.Model]]:
@@ -115,6 +118,9 @@ def load(path: Path) -> dict[str, Any]:
     if not _is_empty():
         raise ArchiveError("This desk already has people, claims or sources: load an archive into an empty database.")
     with archive, transaction.atomic():
+        strays = [name for name in manifest["files"] if not STORED_COPY.fullmatch(name)]
+        if strays:
+            raise ArchiveError(f"The archive names a file {strays[0][:100]!r} where only stored copies belong.")
         for name, sha256 in manifest["files"].items():
             body = archive.read(f"files/{name}")
             if hashlib.sha256(body).hexdigest() != sha256:

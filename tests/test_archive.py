@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,22 @@ def test_a_damaged_archive_changes_nothing(desk: None, tmp_path: Path) -> None:
     (tmp_path / "not-a-zip").write_text("hello")
     with pytest.raises(CommandError, match="not a factcheck archive"):
         call_command("import_desk", str(tmp_path / "not-a-zip"))
+
+
+def test_an_archive_cannot_write_outside_the_stored_copies(desk: None, tmp_path: Path) -> None:
+    archive = tmp_path / "desk.zip"
+    call_command("export_desk", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive) as original, zipfile.ZipFile(evil, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "manifest.json":
+                manifest = json.loads(data)
+                manifest["files"]["../../settings.py"] = hashlib.sha256(b"x").hexdigest()
+                data = json.dumps(manifest).encode()
+            copy.writestr(item, data)
+        copy.writestr("files/../../settings.py", b"x")
+    with pytest.raises(CommandError, match="only stored copies belong"):
+        call_command("import_desk", str(evil))
+    assert not Claim.objects.exists()

@@ -42,13 +42,24 @@ def _local_secret_key() -> str:
     without SECRET_KEY a server never runs on a key published in this file.
     Production sets SECRET_KEY: machines sharing sessions need the same one."""
     path = VAR_DIR / "secret_key"
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as out:
-        out.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    if not path.exists():
+        # Written whole under a temporary name, then linked into place: a
+        # process starting at the same moment reads a whole key or makes its
+        # own attempt, and the first link wins.
+        draft = VAR_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ValueError(f"{path} holds no usable key; delete it to make a new one, or set SECRET_KEY.")
+    return key
 
 
 # With DEBUG on (`dev.py serve`) a fixed development key; its "django-insecure-"
@@ -179,7 +190,9 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# By address, and by account from that address: counting an account on its
+# own would let anyone lock an editor out by guessing wrong in their name.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -122,3 +122,11 @@ def test_an_archive_cannot_write_outside_the_stored_copies(desk: None, tmp_path:
     with pytest.raises(CommandError, match="only stored copies belong"):
         call_command("import_desk", str(evil))
     assert not Claim.objects.exists()
+
+
+def test_the_archive_is_its_owners_alone_and_never_overwritten(desk: None, tmp_path: Path) -> None:
+    archive = tmp_path / "desk.zip"
+    call_command("export_desk", str(archive), stdout=io.StringIO())
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(CommandError, match="exists"):
+        call_command("export_desk", str(archive), stdout=io.StringIO())

@@ -57,3 +57,18 @@ def test_password_reset_is_offered_only_when_email_is_configured(tmp_path: Path)
     assert settings_with(tmp_path)[1] == "absent"
     assert settings_with(tmp_path, EMAIL_URL="consolemail://")[1] == "absent"
     assert settings_with(tmp_path, EMAIL_URL="smtp+tls://desk:secret@smtp.example.org:587")[1] == "offered"
+
+
+def test_an_unusable_key_file_stops_the_start_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("")
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, "VAR_DIR": str(tmp_path), "DEBUG": "False"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "holds no usable key; delete it to make a new one, or set SECRET_KEY" in result.stderr

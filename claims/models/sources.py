@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from courlan.clean import clean_query
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -35,11 +34,53 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Parameters that only say where a click came from. An exact list: courlan's
+# tracker pattern (trafilatura's) also drops `session`, `source`, `ref`,
+# `cid`, `uid` and any name starting with `ga`, `gl` or `aff` (`gazette`,
+# `gallery`, `global`, `affairs`), which would make two different pages, and
+# the page fetched, one Source.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "igsh",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wt_mc",
+        "at_medium",
+        "at_campaign",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
 def normalize_url(url: str) -> str:
     """One spelling per address, so every claim citing a page shares its Source:
-    lower-case scheme and host, no default port, no fragment, and no tracking
-    parameters (utm_*, fbclid, gclid, mc_eid...: courlan's list, the one
-    trafilatura uses), the rest sorted."""
+    lower-case scheme and host, no default port, no fragment, no tracking
+    parameters; every other parameter kept, in its order, blank ones too."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -48,7 +89,8 @@ def normalize_url(url: str) -> str:
     port = parts.port
     if port and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
-    return urlunsplit((scheme, host, parts.path or "/", clean_query(parts.query), ""))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
 
 
 def store_snapshot(body: bytes, sha256: str) -> str:

@@ -11,7 +11,8 @@ from django import forms
 
 from claims.sources.guard import BlockedURL, check_url
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# A scheme, not a host and its port ("www.example.org:8443/report").
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
 
 
 class FetchableURLField(forms.CharField):

@@ -3,6 +3,7 @@ delivery's state is on its row; the sweeper re-sends lost ones."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
@@ -14,6 +15,8 @@ from claims.broker import send
 from claims.models import WebhookDelivery
 from claims.models.jobs import jobs_waiting
 from claims.webhooks.jobs import deliver
+
+log = logging.getLogger(__name__)
 
 
 @receiver(jobs_waiting, sender=WebhookDelivery)
@@ -29,7 +32,14 @@ def deliver_webhook(delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.select_related("webhook", "claim", "verdict").filter(pk=delivery_id).first()
     if delivery is None or not delivery.take():
         return
-    delay = deliver(delivery)
+    try:
+        delay = deliver(delivery)
+    except Exception:
+        # A surprise on our side (building the body, the database) is a
+        # counted retry, like a partner that is down: never a row left
+        # "sending" for the sweeper to take back without end.
+        log.exception("delivering webhook delivery %s failed", delivery.pk)
+        delay = delivery.record_transient_failure("Something went wrong on our side.")
     if delay is not None:
         send(deliver_webhook, delivery.pk, countdown=delay)
 

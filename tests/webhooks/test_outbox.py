@@ -145,3 +145,27 @@ def test_transitions_made_outside_the_desk_tell_partners_too(partner: Webhook) -
     assert "corrected" in events
     assert "retracted" in events
     assert all(delivery.verdict.published_at for delivery in WebhookDelivery.objects.select_related("verdict"))
+
+
+def test_a_failure_on_our_side_is_a_counted_retry_not_an_endless_one(
+    partner: Webhook, make_claim: Any, editor: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from claims.webhooks import tasks
+
+    make_claim(state="approved").transition("publish", by=editor, expected_state="approved")
+    delivery = WebhookDelivery.objects.get()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the ClaimReview could not be built")
+
+    monkeypatch.setattr("claims.webhooks.jobs.claim_review", broken)
+    monkeypatch.setattr(tasks, "send", lambda *args, **kwargs: True)  # no broker needed: the retry is on the row
+    for attempt in range(1, settings.JOB_MAX_RETRIES + 2):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(retry_at=None)
+        tasks.deliver_webhook(delivery.pk)
+        delivery.refresh_from_db()
+        assert delivery.attempts == attempt
+    assert delivery.status == "failed"
+    assert delivery.last_error == (
+        f"Something went wrong on our side. (gave up after {settings.JOB_MAX_RETRIES + 1} attempts)"
+    )

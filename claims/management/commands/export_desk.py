@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.archive import export
 
@@ -17,7 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
-        with file.open("wb") as out:
+        # It holds password hashes, webhook secrets and unpublished work: the
+        # owner's alone, and never written over an existing file.
+        try:
+            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise CommandError(f"{file} exists; choose a new name.") from None
+        with os.fdopen(descriptor, "wb") as out:
             manifest = export(out)
         rows = sum(manifest["counts"].values())
         self.stdout.write(f"Wrote {file}: {rows} rows and {len(manifest['files'])} stored copies.")

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +89,27 @@ def test_an_archive_loads_only_into_an_empty_desk(desk: None, tmp_path: Path) ->
     assert everything() == before
 
 
-def test_a_damaged_archive_changes_nothing(desk: None, tmp_path: Path) -> None:
+def exported_then_emptied(tmp_path: Path) -> Path:
+    """The desk's archive, and the database emptied to load it into."""
     archive = tmp_path / "desk.zip"
     call_command("export_desk", str(archive), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
-    damaged = tmp_path / "damaged.zip"
-    with zipfile.ZipFile(archive) as original, zipfile.ZipFile(damaged, "w") as copy:
+    return archive
+
+
+def rewritten(archive: Path, to: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """A copy of `archive` with every entry passed through `change(name, data)`."""
+    with zipfile.ZipFile(archive) as original, zipfile.ZipFile(to, "w") as copy:
         for item in original.infolist():
-            data = original.read(item)
-            copy.writestr(item, data + b"tampered" if item.filename.startswith("files/") else data)
+            copy.writestr(item, change(item.filename, original.read(item)))
+    return to
+
+
+def test_a_damaged_archive_changes_nothing(desk: None, tmp_path: Path) -> None:
+    archive = exported_then_emptied(tmp_path)
+    damaged = rewritten(
+        archive, tmp_path / "damaged.zip", lambda name, data: data + b"tampered" if name.startswith("files/") else data
+    )
     with pytest.raises(CommandError, match="damaged"):
         call_command("import_desk", str(damaged))
     assert not Claim.objects.exists()
@@ -106,19 +119,16 @@ def test_a_damaged_archive_changes_nothing(desk: None, tmp_path: Path) -> None:
 
 
 def test_an_archive_cannot_write_outside_the_stored_copies(desk: None, tmp_path: Path) -> None:
-    archive = tmp_path / "desk.zip"
-    call_command("export_desk", str(archive), stdout=io.StringIO())
-    call_command("flush", interactive=False, verbosity=0)
-    evil = tmp_path / "evil.zip"
-    with zipfile.ZipFile(archive) as original, zipfile.ZipFile(evil, "w") as copy:
-        for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "manifest.json":
-                manifest = json.loads(data)
-                manifest["files"]["../../settings.py"] = hashlib.sha256(b"x").hexdigest()
-                data = json.dumps(manifest).encode()
-            copy.writestr(item, data)
-        copy.writestr("files/../../settings.py", b"x")
+    def name_a_stray_file(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["files"]["../../settings.py"] = hashlib.sha256(b"x").hexdigest()
+        return json.dumps(manifest).encode()
+
+    evil = rewritten(exported_then_emptied(tmp_path), tmp_path / "evil.zip", name_a_stray_file)
+    with zipfile.ZipFile(evil, "a") as archive:
+        archive.writestr("files/../../settings.py", b"x")
     with pytest.raises(CommandError, match="only stored copies belong"):
         call_command("import_desk", str(evil))
     assert not Claim.objects.exists()

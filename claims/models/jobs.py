@@ -138,10 +138,6 @@ class HeldJob(models.Model):
             setattr(self, name, value)
         return True
 
-    @property
-    def retries_left(self) -> bool:
-        return self.retries < settings.JOB_MAX_RETRIES
-
     def schedule_retry(self, message: str) -> float | None:
         """Back to pending after a transient failure: the seconds until the
         retry, for the caller to send it then (the sweeper sends it if that
@@ -153,5 +149,15 @@ class HeldJob(models.Model):
         )
         return delay if held else None
 
-    def give_up_message(self, message: str) -> str:
-        return f"{message} (gave up after {self.retries + 1} attempts)"
+    def record_transient_failure(self, message: str, http_status: int | None = None) -> float | None:
+        """After a timeout, a 429, a 5xx or a surprise on our side: a retry
+        after the backoff (the seconds to wait, for the caller to send it),
+        or, past JOB_MAX_RETRIES in a row, the job failed for good (None)."""
+        if self.retries >= settings.JOB_MAX_RETRIES:
+            self.give_up(f"{message} (gave up after {self.retries + 1} attempts)", http_status)
+            return None
+        return self.schedule_retry(message)
+
+    def give_up(self, message: str, http_status: int | None) -> None:
+        """Record the job's failure for good, with the reason people read."""
+        raise NotImplementedError

@@ -306,13 +306,8 @@ class Source(HeldJob):
             action = "source_dead" if was_fetched else "source_failed"
             self._log_on_citing_claims(action, f"{self.url}: {message}")
 
-    def record_transient_failure(self, message: str) -> float | None:
-        """After a timeout, a 429 or a 5xx: a retry after the backoff (the
-        seconds to wait), or, past the retry budget, the source failed (None)."""
-        if not self.retries_left:
-            self.record_failure(self.Status.FAILED, self.give_up_message(message))
-            return None
-        return self.schedule_retry(message)
+    def give_up(self, message: str, http_status: int | None) -> None:
+        self.record_failure(self.Status.FAILED, message, http_status=http_status)
 
     @staticmethod
     def _outcome() -> dict[str, Any]:

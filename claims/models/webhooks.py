@@ -109,10 +109,5 @@ class WebhookDelivery(HeldJob):
             delivered_at=timezone.now() if status == self.Status.DELIVERED else None,
         )
 
-    def record_transient_failure(self, message: str, http_status: int | None = None) -> float | None:
-        """A retry after the backoff (the seconds to wait), or, past the retry
-        budget, the delivery failed (None)."""
-        if not self.retries_left:
-            self.record(self.Status.FAILED, http_status=http_status, error=self.give_up_message(message))
-            return None
-        return self.schedule_retry(message)
+    def give_up(self, message: str, http_status: int | None) -> None:
+        self.record(self.Status.FAILED, http_status=http_status, error=message)

@@ -367,6 +367,7 @@ class Claim(models.Model):
             draft.revision += 1
             draft.save()
             claim.log(by, "verdict_saved", note=f"{rating.label}: {summary}")
+        self.forget_verdicts()  # the caller's copy shows the new draft
         return draft
 
     def add_evidence(self, *, by: AbstractBaseUser, url: str = "", **fields: Any) -> Evidence:

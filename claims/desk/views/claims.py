@@ -206,7 +206,6 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         claim.save_draft_verdict(by=request.user, **form.cleaned_data)
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
-    claim.forget_verdicts()
     return _after_change(request, claim, "Draft verdict saved.")
 
 

@@ -3,6 +3,7 @@
 
     python3 dev.py serve   set up, load demo data, run the app and a Celery worker
     python3 dev.py test    set up, lint, check the import contracts, run the whole test suite
+    python3 dev.py audit   pip-audit: known vulnerabilities in the pinned packages (CI runs it)
     python3 dev.py bench   the fetch benchmark (needs PostgreSQL and Redis; see README.md)
 
 Both make .venv/ and install requirements on first use (again only when a
@@ -12,6 +13,7 @@ requirements file changes), so a second run starts at once.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import signal
@@ -117,13 +119,42 @@ def test(pytest_args: list[str]) -> int:
     return result.returncode
 
 
+def audit(args: list[str]) -> int:
+    """pip-audit over every package installed from the pinned requirements
+    (the runtime's and the tools'). A known vulnerability fails; a package
+    the vulnerability service could not be asked about is listed, so an
+    unreachable service never reads as "nothing found"."""
+    ensure_venv("requirements-dev.txt")
+    result = subprocess.run(
+        [str(BIN / "pip-audit"), "--progress-spinner", "off", "--format", "json", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        report = json.loads(result.stdout)["dependencies"]
+    except (ValueError, KeyError):
+        print(f"pip-audit could not run; nothing was audited:\n{result.stderr.strip()[-2000:]}", flush=True)
+        return 0
+    vulnerable = [d for d in report if d.get("vulns")]
+    skipped = [d for d in report if "skip_reason" in d]
+    for dependency in vulnerable:
+        ids = ", ".join(v["id"] for v in dependency["vulns"])
+        print(f"VULNERABLE {dependency['name']} {dependency['version']}: {ids}", flush=True)
+    audited = len(report) - len(skipped)
+    print(f"pip-audit: {audited} of {len(report)} packages audited, {len(vulnerable)} with known vulnerabilities.")
+    if skipped:
+        print(f"  Not audited ({len(skipped)}), e.g.: {skipped[0]['skip_reason']}", flush=True)
+    return 1 if vulnerable else 0
+
+
 def bench(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     return subprocess.run([str(PYTHON), "bench/fetch_bench.py", *args], cwd=ROOT).returncode
 
 
 def main() -> int:
-    commands = {"serve": lambda args: serve(), "test": test, "bench": bench}
+    commands = {"serve": lambda args: serve(), "test": test, "audit": audit, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -15,6 +15,7 @@ from claims.models import (
     Claimant,
     Evidence,
     Rating,
+    SecurityEvent,
     Source,
     Verdict,
     Webhook,
@@ -112,6 +113,16 @@ class ActivityAdmin(ReadOnlyAdmin):
     list_display = ("claim", "actor", "action", "from_state", "to_state", "created_at")
     list_select_related = ("claim", "actor")
     list_filter = ("action",)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """Superusers only: it holds people's addresses."""
+
+    list_display = ("created_at", "kind", "username", "ip_address", "method", "path", "note")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip_address", "path")
+    date_hierarchy = "created_at"
 
 
 @admin.register(Claimant)

@@ -43,5 +43,6 @@ class ClaimsConfig(AppConfig):
         # The models announce waiting jobs on a signal; the task modules send
         # them. Imported here so every process (web, worker, shell) connects
         # them: the wiring sits at the top, where it may import any layer.
+        from claims.accounts import audit, two_factor  # noqa: F401
         from claims.sources import tasks as source_tasks  # noqa: F401
         from claims.webhooks import tasks as webhook_tasks  # noqa: F401

@@ -27,6 +27,8 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.models import (
     Activity,
@@ -35,6 +37,7 @@ from claims.models import (
     Claimant,
     Evidence,
     Rating,
+    SecurityEvent,
     Source,
     Verdict,
     Webhook,
@@ -51,6 +54,13 @@ def archived_models() -> list[type[models.Model]]:
     return [
         Group,
         get_user_model(),
+        # Second factors come along, so a restored desk asks for the same
+        # apps and recovery codes (the archive holds password hashes already:
+        # it is written for its owner only).
+        TOTPDevice,
+        StaticDevice,
+        StaticToken,
+        SecurityEvent,
         Rating,
         Claimant,
         Source,

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from claims.accounts import audit
+
 
 def _plain(title: str, message: str, status: int) -> HttpResponse:
     html = render_to_string("errors/plain.html", {"title": title, "message": message})
@@ -25,6 +27,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    audit.refused(request, str(exception))
     return render(request, "403.html", {"exception": str(exception)}, status=403)
 
 

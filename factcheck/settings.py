@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "csp",
     "django_ratelimit",
@@ -104,6 +107,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Which second factor this session gave (user.is_verified()), then: a
+    # session that owes one gives it before any page.
+    "django_otp.middleware.OTPMiddleware",
+    "claims.accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it answers a locked-out login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,6 +209,13 @@ AXES_VERBOSE = False
 # cannot forge it by sending the header itself.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "factcheck.client_ip.client_ip"
+
+# A second factor (an authenticator app's code, or a recovery code) for
+# editors and admins, who can publish to readers: on unless DEBUG is on, so
+# production has it unless someone turns it off on purpose. Anyone else who
+# sets one up is asked for it too (claims/accounts/two_factor.py).
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = ORGANIZATION_NAME
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:my_queue"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/", include("claims.desk.urls")),
     path("", include("claims.public.urls")),
     path("accounts/", include(account_urls)),
+    path("accounts/", include("claims.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

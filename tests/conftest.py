@@ -24,8 +24,11 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import workflow
+from claims.accounts import two_factor
 from claims.defaults import ensure_defaults
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Source
 from claims.sources.jobs import extract_source, fetch_source
@@ -124,12 +127,22 @@ def rating(desk_defaults: None) -> Rating:
     return Rating.objects.get(label="False")
 
 
+def log_in(client: Client, user: Any) -> Client:
+    """Logged in as `user`, with the second factor given where their role
+    needs one (TWO_FACTOR_REQUIRED is on in the tests, as in production)."""
+    client.force_login(user)
+    if two_factor.is_required_of(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Test app"})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for() -> Callable[[Any], Client]:
     def make(user: Any) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return log_in(Client(), user)
 
     return make
 

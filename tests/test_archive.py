@@ -16,10 +16,13 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import workflow
 from claims.archive import archived_models
-from claims.models import Claim, Claimant, Rating, Source, Webhook, WebhookDelivery
+from claims.models import Claim, Claimant, Rating, SecurityEvent, Source, Webhook, WebhookDelivery
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +57,12 @@ def desk(publish: Any, make_claim: Any, editor: Any, settings: Any) -> None:
     )
     make_claim(state="in_review", claimant="Lt Gen Asim Bajwa")
     Claimant.for_name("Asim Bajwa").merge_into(Claimant.for_name("Lt Gen Asim Bajwa"))
+    # The editor's second factor, and a line of the security log.
+    TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
+    StaticDevice.objects.create(user=editor, name="Recovery codes").token_set.create(token="abcd2345")
+    Client().post("/accounts/login/", {"username": "editor", "password": "wrong"})
     assert WebhookDelivery.objects.count() == 2
+    assert SecurityEvent.objects.filter(kind="login_failed").exists()
     assert Source.objects.exclude(snapshot="").exists()
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.conftest import log_in
+
 pytestmark = pytest.mark.django_db
 
 DIRECTIVES = {
@@ -81,8 +83,8 @@ def test_pages_without_a_login_obey_it_too(url: str, client: Client, desk_defaul
 @pytest.mark.parametrize(
     "url", ["/admin/", "/admin/claims/rating/", "/admin/claims/webhook/add/", "/admin/claims/article/add/"]
 )
-def test_the_admin_obeys_it_too(url: str, admin_client: Client, desk_defaults: None) -> None:
-    response = admin_client.get(url)
+def test_the_admin_obeys_it_too(url: str, admin_user: Any, desk_defaults: None) -> None:
+    response = log_in(Client(), admin_user).get(url)
     assert response.status_code == 200
     assert_obeys_the_policy(response)
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.conftest import log_in
+
 pytestmark = pytest.mark.django_db
 
 UTF16 = "application/x-www-form-urlencoded; charset=utf-16"
@@ -17,7 +19,7 @@ def csrf_client(path: str, user: Any = None) -> tuple[Client, str]:
     """A client that enforces CSRF as a browser meets it, with a valid token."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     client.get(path)
     return client, client.cookies["csrftoken"].value
 

@@ -7,6 +7,7 @@
 - `sources`: Source (a row-held fetch job) and Evidence
 - `webhooks`: Webhook and WebhookDelivery (a row-held delivery job)
 - `jobs`: the row-held job mechanism both share
+- `security`: the append-only log of log-ins and refusals
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -15,6 +16,7 @@ do it."""
 from claims.models.activity import ACTIVITY_LABELS, Activity, ActivityQuerySet
 from claims.models.articles import Article, ArticleQuerySet, Claimant, ClaimantQuerySet, claimant_key
 from claims.models.claims import Claim, ClaimQuerySet
+from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url, store_snapshot
 from claims.models.verdicts import Rating, Verdict, VerdictQuerySet
 from claims.models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryQuerySet
@@ -31,6 +33,7 @@ __all__ = [
     "ClaimantQuerySet",
     "Evidence",
     "Rating",
+    "SecurityEvent",
     "Source",
     "SourceQuerySet",
     "Verdict",

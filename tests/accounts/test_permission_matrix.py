@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from claims import workflow
 from claims.models import Article, Claim, Claimant, Evidence, Rating, Source, store_snapshot
-from tests.conftest import ArticleFactory, add_research
+from tests.conftest import ArticleFactory, add_research, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,10 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "logout": (lambda w: "/accounts/logout/", POST_ONLY),
     "password_change": (lambda w: "/accounts/password_change/", {**DESK, "outsider": 200}),
     "password_change_done": (lambda w: "/accounts/password_change/done/", {**DESK, "outsider": 200}),
+    # Nobody here owes a second factor (the editor has given it): sent on.
+    "two_factor_check": (lambda w: "/accounts/two-factor/", {**dict.fromkeys(ROLES, 302), "anonymous": "login"}),
+    "two_factor_setup": (lambda w: "/accounts/two-factor/setup/", {**DESK, "outsider": 200}),
+    "security": (lambda w: "/accounts/security/", {**DESK, "outsider": 200}),
 }
 
 
@@ -136,7 +140,7 @@ def assert_answer(response: Any, expected: Any) -> None:
 def client_as(role: str, request: Any) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        log_in(client, request.getfixturevalue(role))
     return client
 
 
@@ -293,6 +297,4 @@ def test_the_admin_offers_editors_only_what_they_manage(editor: Any, checker: An
 
 
 def client_as_user(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return log_in(Client(), user)

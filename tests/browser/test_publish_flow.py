@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+from django_otp.oath import TOTP
 
 from claims.models import Activity, Claim
 from tests.conftest import PASSWORD
@@ -17,7 +19,23 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/two-factor/setup/" in page.url:
+        set_up_two_factor(page)
     page.wait_for_url(f"{base}/desk/")
+
+
+def set_up_two_factor(page: Any) -> None:
+    """What an editor does the first time: scan (here: read) the key, type the
+    app's code, keep the recovery codes."""
+    assert page.locator("img.qr-code").evaluate("img => img.complete && img.naturalWidth > 0")
+    secret = page.inner_text(".secret").replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.fill("#id_code", f"{TOTP(key).token():06d}")
+    page.click("button:text-is('Turn on two-factor')")
+    page.wait_for_selector(".recovery-codes")
+    assert page.locator(".recovery-codes li").count() == 10
+    page.click("text=I have kept them: continue")
 
 
 def log_out(page: Any) -> None:

@@ -9,6 +9,7 @@ model: it is the bottom layer, and the models build on it.
     in_review --approve--> approved --publish--> published
     in_review --request_changes--> researching     approved --send_back--> researching
     submitted --reject--> rejected --reopen--> submitted
+    submitted/assigned/researching --mark_duplicate--> rejected (pointing at the original)
     published --correct--> published (new verdict version)
     published --retract--> retracted
     reassign: the assignee changes, the state stays
@@ -111,6 +112,7 @@ class Params:
     note: str = ""
     person: AbstractBaseUser | None = None  # assignee (assign) or requested reviewer (submit)
     verdict: dict[str, Any] | None = None  # rating, summary, explanation (correct)
+    original: Claim | None = None  # the claim this one repeats (mark_duplicate)
 
 
 Rule = Callable[["Claim", "AbstractBaseUser", Params], "str | None"]
@@ -185,6 +187,17 @@ def has_note(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
     return None if params.note.strip() else "Say why, in the note."
 
 
+def names_an_original(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    original = params.original
+    if original is None:
+        return "Choose the claim this one repeats."
+    if original.pk == claim.pk:
+        return "A claim cannot be a duplicate of itself."
+    if original.duplicate_of_id:
+        return f"Claim #{original.pk} is itself a duplicate: point to claim #{original.duplicate_of_id} instead."
+    return None
+
+
 def has_new_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     verdict = params.verdict or {}
     if not verdict.get("rating") or not str(verdict.get("summary", "")).strip():
@@ -214,6 +227,18 @@ def set_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
     claim.reviewer = user
 
 
+def set_original(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
+    claim.duplicate_of = params.original
+
+
+def back_to_the_pool(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
+    # A claim closed as a duplicate mid-research had people on it; reopened,
+    # it waits to be taken like any new claim.
+    claim.duplicate_of = None
+    claim.assignee = None
+    claim.reviewer = None
+
+
 def publish(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
     claim.publish_draft()
 
@@ -238,6 +263,7 @@ class Action:
     effect: Callable[[Claim, AbstractBaseUser, Params], None] | None = None
     asks_note: bool = False
     asks_person: str = ""  # "" or the label of the person field
+    asks_original: bool = False  # the claim this one repeats
     danger: bool = False
     event: str = ""  # what partners' webhooks are told, for actions readers see
 
@@ -294,7 +320,19 @@ ACTIONS: dict[str, Action] = {
             asks_note=True,
             danger=True,
         ),
-        Action("reopen", "Reopen", (State.REJECTED,), State.SUBMITTED, desk_member),
+        # A claim the desk had already closes, pointing at it; when that one
+        # is published, its verdict is the answer and no research is needed.
+        Action(
+            "mark_duplicate",
+            "Mark as a duplicate",
+            (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING),
+            State.REJECTED,
+            desk_member,
+            checks=(names_an_original,),
+            effect=set_original,
+            asks_original=True,
+        ),
+        Action("reopen", "Reopen", (State.REJECTED,), State.SUBMITTED, desk_member, effect=back_to_the_pool),
         Action("start", "Start research", (State.ASSIGNED,), State.RESEARCHING, researcher),
         Action(
             "submit",
@@ -370,6 +408,18 @@ ACTIONS: dict[str, Action] = {
         ),
     )
 }
+
+
+def default_note(params: Params) -> str:
+    """What the activity log says of an action taken without a note."""
+    if params.person is not None:
+        return f"To {display_name(params.person)}."
+    original = params.original
+    if original is not None:
+        if original.state in PUBLIC_STATES:
+            return f"A repeat of claim #{original.pk}, answered by its published verdict."
+        return f"A duplicate of claim #{original.pk}."
+    return ""
 
 
 def available_actions(claim: Claim, user: AbstractBaseUser) -> list[tuple[Action, str]]:

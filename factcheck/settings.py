@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Trigram similarity ("checked before?") on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "axes",
@@ -216,6 +218,11 @@ AXES_CLIENT_IP_CALLABLE = "factcheck.client_ip.client_ip"
 # sets one up is asked for it too (claims/accounts/two_factor.py).
 TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = ORGANIZATION_NAME
+
+# "Checked before?": how alike (0-1, trigram similarity) a claim must be to
+# be offered as possibly the same one. On PostgreSQL, pg_trgm's own cut-off
+# (0.3) applies first, so a lower value here changes nothing there.
+SIMILAR_CLAIMS_THRESHOLD = env.float("SIMILAR_CLAIMS_THRESHOLD", default=0.3)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:my_queue"

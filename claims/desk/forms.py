@@ -176,12 +176,28 @@ class TransitionForm(forms.Form):
     revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     person = PersonChoiceField(queryset=desk_users(), required=False)
+    original = forms.IntegerField(
+        label="Duplicate of claim number", required=False, min_value=1, max_value=MAX_ID, widget=forms.NumberInput
+    )
 
     def clean_note(self) -> str:
         return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
 
+    def clean_original(self) -> Claim | None:
+        number = self.cleaned_data["original"]
+        if number is None:
+            return None
+        original = Claim.objects.filter(pk=number).first()
+        if original is None:
+            raise forms.ValidationError(f"There is no claim number {number}.")
+        return original
+
     def params(self) -> workflow.Params:
-        return workflow.Params(note=self.cleaned_data["note"].strip(), person=self.cleaned_data["person"])
+        return workflow.Params(
+            note=self.cleaned_data["note"].strip(),
+            person=self.cleaned_data["person"],
+            original=self.cleaned_data["original"],
+        )
 
 
 class CorrectionForm(TransitionForm):

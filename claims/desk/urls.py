@@ -12,6 +12,7 @@ urlpatterns = [
     path("", queues.my_queue, name="my_queue"),
     path("claims/", queues.team_queue, name="team_queue"),
     path("claims/new/", claims.claim_new, name="claim_new"),
+    path("claims/similar/", claims.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/act/<slug:action>/", claims.claim_transition, name="claim_transition"),
     path("claims/<int:pk>/evidence/", claims.claim_evidence, name="claim_evidence"),

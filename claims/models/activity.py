@@ -94,6 +94,7 @@ ACTIVITY_LABELS = {
     "assign": "Assigned the claim",
     "reassign": "Reassigned the claim",
     "reject": "Rejected the claim",
+    "mark_duplicate": "Marked as a duplicate",
     "reopen": "Reopened the claim",
     "start": "Started research",
     "submit": "Submitted for review",

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from claims import workflow
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.similar import similar_claims
 from claims.models.sources import Evidence, Source
 from claims.models.verdicts import Rating, Verdict
 from claims.models.webhooks import WebhookDelivery
@@ -112,6 +113,12 @@ class ClaimQuerySet(models.QuerySet):
             Prefetch("verdicts", queryset=versions, to_attr="published_versions")
         )
 
+    def similar_to(self, text: str, limit: int = 5) -> list[Claim]:
+        """Checked before? Claims like `text` (not those already marked as
+        duplicates), each with `.similarity` and `.rating`: published first."""
+        originals = self.filter(duplicate_of__isnull=True).select_related("speaker").with_current_rating()
+        return similar_claims(originals, text, limit)
+
     def with_current_rating(self) -> ClaimQuerySet:
         return self.annotate(current_rating_id=Verdict.objects.current_rating_id())
 
@@ -153,6 +160,8 @@ class Claim(models.Model):
     revision = models.PositiveIntegerField(
         default=0, help_text="Counts transitions, so a form from before one is known to be stale."
     )
+    # A claim the desk had already: set by "mark_duplicate", which closes this one.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
 
     objects = ClaimQuerySet.as_manager()
 
@@ -267,7 +276,7 @@ class Claim(models.Model):
                 claim.state = action.target
             claim.revision += 1
             claim.save()
-            note = params.note or (f"To {workflow.display_name(params.person)}." if params.person else "")
+            note = params.note or workflow.default_note(params)
             claim.log(by, action.name, note=note, from_state=from_state)
             claim._after_transition(action)
         return claim

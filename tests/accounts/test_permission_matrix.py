@@ -63,6 +63,7 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:my_queue": (lambda w: "/desk/", DESK),
     "desk:team_queue": (lambda w: "/desk/claims/", DESK),
     "desk:claim_new": (lambda w: "/desk/claims/new/", DESK),
+    "desk:similar_claims": (lambda w: "/desk/claims/similar/?text=309+people+were+arrested", DESK),
     "desk:claim": (lambda w: f"/desk/claims/{w['claim'].pk}/", DESK),
     "desk:claim_transition": (lambda w: f"/desk/claims/{w['claim'].pk}/act/take/", POST_ONLY),
     "desk:claim_evidence": (lambda w: f"/desk/claims/{w['claim'].pk}/evidence/", POST_ONLY),
@@ -166,6 +167,7 @@ ACTIONS = {
     "reassign": ("assigned", {"person": "second_checker"}, ANYONE_ON_THE_DESK),
     "reject": ("submitted", {"note": "Not checkable."}, ANYONE_ON_THE_DESK),
     "reopen": ("rejected", {}, ANYONE_ON_THE_DESK),
+    "mark_duplicate": ("submitted", {"original": True}, ANYONE_ON_THE_DESK),
     "start": ("assigned", {}, THE_RESEARCHER),
     "submit": ("researching", {}, THE_RESEARCHER),
     "request_changes": ("in_review", {"note": "Add a source."}, A_REVIEWER),
@@ -195,6 +197,8 @@ def test_who_may_take_each_action(
         data[f"{action}-note"] = params["note"]
     if "person" in params:
         data[f"{action}-person"] = request.getfixturevalue(params["person"]).pk
+    if params.get("original"):
+        data[f"{action}-original"] = Claim.objects.add(by=checker, text="The same claim, said before.").pk
     if params.get("verdict"):
         data.update({f"{action}-rating": rating.pk, f"{action}-summary": "Corrected.", f"{action}-explanation": ""})
 

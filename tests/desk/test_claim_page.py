@@ -32,9 +32,9 @@ def action_urls(page: str) -> set[str]:
 @pytest.mark.parametrize(
     ("state", "persona", "offered"),
     [
-        (State.SUBMITTED, "checker", {"take", "assign", "reject"}),
-        (State.ASSIGNED, "checker", {"reassign", "start"}),
-        (State.ASSIGNED, "second_checker", {"reassign"}),
+        (State.SUBMITTED, "checker", {"take", "assign", "reject", "mark_duplicate"}),
+        (State.ASSIGNED, "checker", {"reassign", "start", "mark_duplicate"}),
+        (State.ASSIGNED, "second_checker", {"reassign", "mark_duplicate"}),
         (State.IN_REVIEW, "checker", set()),
         (State.IN_REVIEW, "second_checker", {"approve", "request_changes"}),
         (State.APPROVED, "editor", {"publish", "send_back"}),

@@ -31,6 +31,8 @@ def params_for(action: str, people: dict[str, Any]) -> Params:
     """What a well-filled form supplies for `action`."""
     if action in ("assign", "reassign"):
         return Params(person=people["second_checker"])
+    if action == "mark_duplicate":
+        return Params(original=Claim.objects.add(by=people["checker"], text="The same claim, said last month."))
     if action in ("reject", "request_changes", "send_back", "retract"):
         return Params(note=f"Because: {action}.")
     if action == "correct":

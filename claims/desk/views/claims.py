@@ -37,6 +37,15 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claim_new.html", {"form": form}, status=422 if form.errors else 200)
 
 
+@desk_member_required
+def similar_claims(request: HttpRequest) -> HttpResponse:
+    """Checked before? The claims like the text typed so far: a page of its
+    own, and (HTMX) the list beside the new-claim form as one types."""
+    text = request.GET.get("text", "")
+    context = {"text": text, "similar": Claim.objects.similar_to(text)}
+    return render(request, fragment(request, "claims/similar_claims.html", "similar-list"), context)
+
+
 def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
     """The claim page, or (HTMX) its main fragment, with any bound forms the
     caller passes to show their errors."""
@@ -48,9 +57,13 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         form = forms.get(f"action_{action.name}") or _action_form(action, claim)
         actions.append({"action": action, "not_ready": not_ready, "form": form})
     evidence = list(claim.evidence.with_sources().select_related("added_by"))
+    may_mark_duplicate = any(item["action"].name == "mark_duplicate" for item in actions)
     context = {
         "claim": claim,
         "actions": actions,
+        # Checked before? Offered while the claim is still to be researched.
+        "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
+        "duplicates": claim.duplicates.all(),
         "evidence": evidence,
         # The version the desk works on, else the one readers see.
         "verdict": draft or claim.current_verdict,

@@ -7,14 +7,18 @@ only records their results, and stores the fetched bytes as the row's file."""
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -89,17 +93,65 @@ def normalize_url(url: str) -> str:
     port = parts.port
     if port and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
+    # The parameters kept stay as written: decoding and encoding them again
+    # turned bytes that are not UTF-8 (`?q=caf%E9`) into U+FFFD and `?print`
+    # into `?print=`, and the Source then fetched another address.
+    query = "&".join(part for part in parts.query.split("&") if not _is_tracking(unquote_plus(part.split("=", 1)[0])))
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+class CopyNotStored(Exception):
+    """The fetched bytes could not be written to media storage (a full disk, a
+    quota); the message says so in words a fact-checker reads."""
 
 
 def store_snapshot(body: bytes, sha256: str) -> str:
     """Store the bytes as fetched, gzip-compressed, named by their SHA-256, so
-    the same bytes fetched twice (or cited by two sources) are stored once."""
+    the same bytes fetched twice (or cited by two sources) are stored once.
+    Raises CopyNotStored, with nothing left under the name, when storage
+    refuses the write."""
     name = f"snapshots/{sha256[:2]}/{sha256}.gz"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(gzip.compress(body, compresslevel=6, mtime=0)))
+    if default_storage.exists(name):
+        return name
+    compressed = gzip.compress(body, compresslevel=6, mtime=0)
+    try:
+        try:
+            path = Path(default_storage.path(name))
+        except NotImplementedError:
+            # A remote storage (S3 and the like) stores an object whole or not at all.
+            default_storage.save(name, ContentFile(compressed))
+        else:
+            _write_whole(path, compressed)
+    except OSError as error:
+        raise CopyNotStored(_storage_trouble(error)) from error
     return name
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write beside the final name, then rename into place. Django's own save
+    writes under the final name, so a write cut short (a full disk, a worker
+    killed mid-write) left a truncated file there, and `store_snapshot`, which
+    trusts a file that exists, recorded it as the copy of every later fetch of
+    those bytes. A rename is all or nothing; two workers storing the same bytes
+    at once rename identical files over each other."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        # mkstemp makes the file readable by its owner only.
+        os.chmod(partial, getattr(default_storage, "file_permissions_mode", None) or 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def _storage_trouble(error: OSError) -> str:
+    # EFBIG too: a file-size limit on the worker is a disk that is full for it.
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "Could not store the copy of the page: no space left on the server."
+    return "Could not store the copy of the page: the server's storage failed."
 
 
 class SourceQuerySet(HeldJobQuerySet):

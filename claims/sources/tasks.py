@@ -22,6 +22,7 @@ from django.utils import timezone
 from claims.broker import send
 from claims.models import Source
 from claims.models.jobs import jobs_waiting, release_connection
+from claims.models.sources import CopyNotStored
 from claims.sources.guard import FetchError
 from claims.sources.jobs import extract_source, fetch_source, give_up_extracting
 from claims.workflow import State
@@ -77,6 +78,11 @@ def fetch_sources(source_ids: list[int]) -> None:
             if source.take() and fetch_source(source):
                 fetched.append(source.pk)
         except FetchError as error:
+            retry_later(source, str(error))
+        except CopyNotStored as error:
+            # Our disk, not the site: retried, as space may be freed meanwhile,
+            # and the desk reads why.
+            log.warning("could not store the copy of source %s", source.pk, exc_info=True)
             retry_later(source, str(error))
         except Exception:
             # One source's surprise (a full disk, the database pool timing

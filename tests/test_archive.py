@@ -22,7 +22,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import workflow
 from claims.archive import archived_models
-from claims.models import Claim, Claimant, Rating, SecurityEvent, Source, Webhook, WebhookDelivery
+from claims.models import (
+    Article,
+    Claim,
+    Claimant,
+    Rating,
+    SecurityEvent,
+    SentenceClaim,
+    Source,
+    Webhook,
+    WebhookDelivery,
+)
 from tests.pages import Page, article_html, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,6 +67,11 @@ def desk(publish: Any, make_claim: Any, editor: Any, settings: Any) -> None:
     )
     make_claim(state="in_review", claimant="Lt Gen Asim Bajwa")
     Claimant.for_name("Asim Bajwa").merge_into(Claimant.for_name("Lt Gen Asim Bajwa"))
+    # A claim made from a spotted sentence of a pasted article.
+    story = Article.objects.add(by=editor, title="Briefing", body="Officials said 516 soldiers had been killed.")
+    spotted = story.spotting().candidates[0]
+    story.claim_sentence(by=editor, start=spotted.start, sentence=spotted.sentence, text=spotted.sentence)
+    assert SentenceClaim.objects.exists()
     # The editor's second factor, and a line of the security log.
     TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
     StaticDevice.objects.create(user=editor, name="Recovery codes").token_set.create(token="abcd2345")

@@ -67,6 +67,8 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = "Leave it blank to take it from the page at the URL."
+        # Kept exactly as pasted (the model keeps it beside the cleaned text).
+        self.fields["body"].strip = False
 
     class Meta:
         model = Article
@@ -78,7 +80,8 @@ class ArticleForm(forms.ModelForm):
         labels = {"published_on": "Published on", "body": "Text"}
         help_texts = {
             "body": "Paste the story, transcript or post, or give its URL: a worker fetches the page and fills in "
-            "what you leave blank."
+            "what you leave blank. Lines of the web page around the story (adverts, share buttons) are set aside; "
+            "the article's page lists them."
         }
 
     def clean_body(self) -> str:
@@ -124,6 +127,19 @@ class ClaimForm(forms.ModelForm):
 
     def clean_due_on(self) -> Any:
         return _not_in_past(self.cleaned_data["due_on"])
+
+
+class SentenceClaimForm(ClaimForm):
+    """A claim from a spotted sentence of the article: the claim form, with
+    the sentence the page showed sent back, so a form drawn from another text
+    of the article is refused rather than saved against the wrong sentence."""
+
+    # Not required: a form without it is refused by the model as stale, with
+    # that message, instead of as an error on a field nobody can see.
+    sentence = forms.CharField(widget=forms.HiddenInput, strip=False, required=False)
+
+    def claim_fields(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "sentence"}
 
 
 class EvidenceForm(forms.ModelForm):

@@ -32,4 +32,10 @@ urlpatterns = [
     path("articles/new/", articles.article_new, name="article_new"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     path("articles/<int:pk>/refetch/", articles.article_refetch, name="article_refetch"),
+    path("articles/<int:pk>/sentences/<int:start>/", articles.article_sentence, name="article_sentence"),
+    path(
+        "articles/<int:pk>/sentences/<int:start>/claim/",
+        articles.article_sentence_claim,
+        name="article_sentence_claim",
+    ),
 ]

@@ -14,7 +14,14 @@ and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
 do it."""
 
 from claims.models.activity import ACTIVITY_LABELS, Activity, ActivityQuerySet
-from claims.models.articles import Article, ArticleQuerySet, Claimant, ClaimantQuerySet, claimant_key
+from claims.models.articles import (
+    Article,
+    ArticleQuerySet,
+    Claimant,
+    ClaimantQuerySet,
+    SentenceClaim,
+    claimant_key,
+)
 from claims.models.claims import Claim, ClaimQuerySet
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url, store_snapshot
@@ -34,6 +41,7 @@ __all__ = [
     "Evidence",
     "Rating",
     "SecurityEvent",
+    "SentenceClaim",
     "Source",
     "SourceQuerySet",
     "Verdict",

@@ -1,4 +1,5 @@
-"""Where claims appeared (articles) and who made them (claimants)."""
+"""Where claims appeared (articles), the sentences claims were made from, and
+who made them (claimants)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims.intake import Spotting, clean, spot
 from claims.models.sources import Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from claims.models.claims import Claim
+
+# Spotting runs each time an article's page is drawn rather than being stored:
+# it scores about 6,000 sentences a second (bench/spotting_bench.py), a news
+# story in a few milliseconds, and a stored copy would go stale whenever the
+# scorer improves. A long speech transcript runs to about 100,000 characters
+# (0.15 s); past that, the rest of a paste is shown as it came, unscored.
+SPOTTING_MAX_CHARS = 100_000
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -29,6 +40,11 @@ class ArticleQuerySet(models.QuerySet):
         url = fields.get("url", "")
         if url and not fields.get("title"):
             fields["title"] = url[:300]
+        if "body" in fields:
+            # Cleaned on the way in; the text as given is kept, so what
+            # cleaning dropped can be shown and nothing is lost.
+            fields["original_body"] = fields["body"]
+            fields["body"] = clean(fields["body"]).text
         with transaction.atomic():  # the fetch job is sent once the article points at its source
             article = self.create(created_by=by, source=Source.for_url(url) if url else None, **fields)
         if article.source is not None and article.source.extracted_at is not None:
@@ -45,7 +61,12 @@ class Article(models.Model):
     url = models.CharField(max_length=2000, blank=True)
     author = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="The text, cleaned of the web page around it.")
+    # Blank on articles from before cleaning: their `body` is the text as given.
+    original_body = models.TextField(
+        blank=True,
+        help_text="The text as it came in, before cleaning: pasted by the desk, or extracted from the page.",
+    )
     source = models.ForeignKey(
         "Source",
         null=True,
@@ -82,13 +103,86 @@ class Article(models.Model):
             "outlet": page.site_name[:200] if not self.outlet else "",
             "author": page.author[:200] if not self.author else "",
             "published_on": page.published_on if self.published_on is None else None,
-            "body": page.text if not self.body else "",
         }
+        if not self.body and not self.original_body:
+            found.update(original_body=page.text, body=clean(page.text).text)
         changed = [name for name, value in found.items() if value]
         for name in changed:
             setattr(self, name, found[name])
         if changed:
             self.save(update_fields=changed)
+
+    def spotting(self) -> Spotting:
+        """Its sentences scored for check-worthiness, best first.
+
+        Read from the text as it came in, cleaning included, so the dropped
+        lines are numbered as the desk pasted them and an article from before
+        cleaning is cleaned the same way when shown. For one added since, the
+        text the offsets refer to is its `body` (the same cleaning of the
+        same text)."""
+        return spot(self.spotted_and_unscored()[0])
+
+    def spotted_and_unscored(self) -> tuple[str, str]:
+        """The text as given, cut in two: what spotting reads (up to
+        SPOTTING_MAX_CHARS, ending on a line) and the rest, unscored."""
+        given = self.original_body or self.body
+        if len(given) <= SPOTTING_MAX_CHARS:
+            return given, ""
+        cut = given.rfind("\n", 0, SPOTTING_MAX_CHARS) + 1 or SPOTTING_MAX_CHARS
+        return given[:cut], given[cut:]
+
+    def claims_from_sentences(self) -> dict[int, SentenceClaim]:
+        """The claims made from its sentences, by where the sentence starts;
+        one query, however many."""
+        # "article" too: the related manager sets it on each row from its id.
+        made = self.sentence_claims.select_related("claim").only(
+            "article", "start", "sentence", "claim", "claim__slug", "claim__text", "claim__claimant"
+        )
+        return {link.start: link for link in made}
+
+    def claim_sentence(self, *, by: AbstractBaseUser, start: int, sentence: str, **fields: Any) -> Claim:
+        """A claim (through Claim.objects.add: same activity log) made from
+        the spotted sentence at `start`, which must still read `sentence` and
+        have no claim made from it yet; `fields` are the claim's, edited."""
+        with transaction.atomic():
+            # The article's lock makes two checkers clicking the same sentence
+            # take turns: the second is told, and nothing is written twice.
+            locked = Article.objects.select_for_update().get(pk=self.pk)
+            current = next((c for c in locked.spotting().candidates if c.start == start), None)
+            if current is None or current.sentence != sentence:
+                raise SentenceRefused(
+                    "The article's text changed since this form was drawn: reload the page and try again."
+                )
+            if locked.sentence_claims.filter(start=start).exists():
+                raise SentenceRefused("A claim was already made from this sentence.")
+            claim = _claims().add(by=by, article=locked, **fields)
+            SentenceClaim.objects.create(article=locked, start=start, sentence=sentence, claim=claim)
+        return claim
+
+
+class SentenceRefused(Exception):
+    """A claim cannot be made from that sentence; `message` says why, for the desk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SentenceClaim(models.Model):
+    """The claim made from a spotted sentence of an article, so its page shows
+    the sentence as done, whatever the claim's text became once edited."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentence_claims")
+    start = models.PositiveIntegerField(help_text="Where the sentence starts in the article's cleaned text.")
+    sentence = models.TextField(help_text="The sentence as the desk saw it.")
+    claim = models.OneToOneField("Claim", on_delete=models.CASCADE, related_name="from_sentence")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "start"], name="one_claim_per_spotted_sentence")]
+
+    def __str__(self) -> str:
+        return self.sentence[:80]
 
 
 def claimant_key(name: str) -> str:

@@ -89,6 +89,13 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:article_new": (lambda w: "/desk/articles/new/", DESK),
     "desk:article": (lambda w: f"/desk/articles/{w['article'].pk}/", DESK),
     "desk:article_refetch": (lambda w: f"/desk/articles/{w['article'].pk}/refetch/", POST_ONLY),
+    # The article's one sentence starts at 0. Without HTMX, a sentence's entry
+    # sends the browser to its place on the article page.
+    "desk:article_sentence": (
+        lambda w: f"/desk/articles/{w['article'].pk}/sentences/0/",
+        {**DESK, "checker": 302, "second_checker": 302, "editor": 302},
+    ),
+    "desk:article_sentence_claim": (lambda w: f"/desk/articles/{w['article'].pk}/sentences/0/claim/", DESK),
     "public:verdicts": (lambda w: "/verdicts/", PUBLIC),
     "public:verdicts_json": (lambda w: "/verdicts.json", PUBLIC),
     "public:feed": (lambda w: "/verdicts/feed/", PUBLIC),

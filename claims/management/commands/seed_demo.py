@@ -70,15 +70,22 @@ class Command(BaseCommand):
 
     def make_claims(self, users: dict[str, Any]) -> None:
         checker, checker2, editor = users["checker"], users["checker2"], users["editor"]
-        article = Article.objects.create(
+        # Through the desk's own path: the paste is cleaned, the original kept.
+        article = Article.objects.add(
+            by=checker,
             title=self.sample_title(),
             outlet="Sample news story",
             body=SAMPLE.read_text(encoding="utf-8"),
-            created_by=checker,
         )
 
-        def claim(text: str, claimant: str = CLAIMANT, priority: int = Claim.Priority.NORMAL) -> Claim:
-            return Claim.objects.add(by=checker, text=text, claimant=claimant, article=article, priority=priority)
+        sentences = article.spotting().candidates
+
+        def claim(text: str, words: str, claimant: str = CLAIMANT, priority: int = Claim.Priority.NORMAL) -> Claim:
+            """Made from the article's sentence with `words` in it, as a checker does from its page."""
+            said = next(c for c in sentences if words in c.sentence)
+            return article.claim_sentence(
+                by=checker, start=said.start, sentence=said.sentence, text=text, claimant=claimant, priority=priority
+            )
 
         def act(c: Claim, action: str, by: Any, **params: Any) -> Claim:
             return c.transition(action, by=by, expected_state=None, params=workflow.Params(**params))
@@ -99,7 +106,9 @@ class Command(BaseCommand):
 
         # Published, then corrected.
         arrests = claim(
-            "Pakistani authorities have so far arrested 309 people associated with Islamic State.", priority=1
+            "Pakistani authorities have so far arrested 309 people associated with Islamic State.",
+            "arrested 309 people",
+            priority=1,
         )
         submit_research(
             arrests,
@@ -125,7 +134,9 @@ class Command(BaseCommand):
 
         # Published, then retracted.
         quetta = claim(
-            "A suicide bombing at a hospital in Quetta killed more than 70 people.", claimant="The article (reporting)"
+            "A suicide bombing at a hospital in Quetta killed more than 70 people.",
+            "killed more than 70 people",
+            claimant="The article (reporting)",
         )
         submit_research(
             quetta,
@@ -140,7 +151,10 @@ class Command(BaseCommand):
         act(quetta, "retract", editor, note="Demo: retracted to show how a retraction notice looks to readers.")
 
         # In review, waiting for checker2.
-        foreigners = claim("About 25 of those captured were foreigners, including Afghans and some Syrians.")
+        foreigners = claim(
+            "About 25 of those captured were foreigners, including Afghans and some Syrians.",
+            "about 25 were foreigners",
+        )
         submit_research(
             foreigners,
             checker,
@@ -152,22 +166,23 @@ class Command(BaseCommand):
         )
 
         # Researching.
-        killed = claim("More than 3,500 militants have been killed in the operation.", priority=1)
+        killed = claim("More than 3,500 militants have been killed in the operation.", "3,500", priority=1)
         act(killed, "assign", checker, person=checker2)
         act(killed, "start", checker2)
         killed.comment(by=checker2, text="Looking for the army's own monthly tallies to compare.")
 
         # Assigned, not started.
-        soldiers = claim("516 soldiers have been killed in the operation.")
+        soldiers = claim("516 soldiers have been killed in the operation.", "516 soldiers")
         act(soldiers, "assign", editor, person=checker)
 
         # Submitted, waiting for triage.
-        claim("We have paid $106.9 billion (on) this war.", priority=1)
+        claim("We have paid $106.9 billion (on) this war.", "$106.9 billion", priority=1)
         claim(
             "In July the United States refused to release $300 million in military disbursements to Pakistan.",
+            "$300 million",
             claimant="The article (reporting)",
         )
 
         # Rejected: an opinion, not a checkable statement.
-        opinion = claim("There is no concept of good or bad Taliban.")
+        opinion = claim("There is no concept of good or bad Taliban.", "no concept of good or bad Taliban")
         act(opinion, "reject", checker, note="A statement of policy, not a checkable fact.")

@@ -186,6 +186,8 @@ EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
 EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+if "EMAIL_FILE_PATH" in _email:  # filemail:///path: each message a file, for tests and staging
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
 PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL) and not EMAIL_URL.startswith("consolemail:")
 
@@ -223,6 +225,11 @@ OTP_TOTP_ISSUER = ORGANIZATION_NAME
 # be offered as possibly the same one. On PostgreSQL, pg_trgm's own cut-off
 # (0.3) applies first, so a lower value here changes nothing there.
 SIMILAR_CLAIMS_THRESHOLD = env.float("SIMILAR_CLAIMS_THRESHOLD", default=0.3)
+
+# Readers' suggestions: how long an address is kept if the verdict never
+# comes (it is deleted as soon as the reader is told), and the longest text.
+SUGGESTION_EMAIL_DAYS = env.int("SUGGESTION_EMAIL_DAYS", default=180)
+SUGGESTION_MAX_CHARS = 2_000
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:my_queue"
@@ -273,6 +280,7 @@ RATE_LIMITS = {
     "cite": env.str("RATE_LIMIT_CITE", default="60/m"),  # URLs cited (evidence, articles), per person
     "refetch": env.str("RATE_LIMIT_REFETCH", default="30/m"),  # fetches asked again, per person
     "public_json": env.str("RATE_LIMIT_PUBLIC_JSON", default="120/m"),  # /verdicts.json, per address
+    "suggest": env.str("RATE_LIMIT_SUGGEST", default="5/h"),  # readers' suggestions, per address
 }
 # django-ratelimit names the caches it has tested: it refuses a local cache
 # (counts per process: enough on a laptop, and why production sets CACHE_URL)
@@ -343,6 +351,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-sources": {"task": "claims.sources.tasks.sweep_sources", "schedule": 60.0},
     "sweep-deliveries": {"task": "claims.webhooks.tasks.sweep_deliveries", "schedule": 300.0},
     "refresh-published-sources": {"task": "claims.sources.tasks.refresh_published_sources", "schedule": 3600.0},
+    "sweep-suggestions": {"task": "claims.mail.tasks.sweep_suggestions", "schedule": 600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -30,6 +30,7 @@ from claims.models import (
     SecurityEvent,
     SentenceClaim,
     Source,
+    Suggestion,
     Webhook,
     WebhookDelivery,
 )
@@ -72,6 +73,10 @@ def desk(publish: Any, make_claim: Any, editor: Any, settings: Any) -> None:
     spotted = story.spotting().candidates[0]
     story.claim_sentence(by=editor, start=spotted.start, sentence=spotted.sentence, text=spotted.sentence)
     assert SentenceClaim.objects.exists()
+    # A reader's suggestion, attached to the work in progress.
+    Suggestion.objects.create(text="Were 516 soldiers killed?", email="reader@example.org").attach_to(
+        Claim.objects.get(text__startswith="Officials said"), by=editor
+    )
     # The editor's second factor, and a line of the security log.
     TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
     StaticDevice.objects.create(user=editor, name="Recovery codes").token_set.create(token="abcd2345")

@@ -239,6 +239,9 @@ class QueueFilterForm(forms.Form):
         choices=[("", "Any"), *Claim.Priority.choices], coerce=int, empty_value=None, required=False
     )
     overdue = forms.BooleanField(required=False)
+    sort = forms.ChoiceField(
+        choices=[("", "Priority, then due date"), ("demand", "Most asked for by readers")], required=False
+    )
 
     def filter(self, claims: Any) -> Any:
         """Apply the filters that are valid; an invalid one shows its error and
@@ -256,7 +259,8 @@ class QueueFilterForm(forms.Form):
             claims = claims.filter(priority=data["priority"])
         if data.get("overdue"):
             claims = claims.overdue()
-        return claims.search(data.get("q") or "")
+        claims = claims.search(data.get("q") or "")
+        return claims.by_demand() if data.get("sort") == "demand" else claims.queue_order()
 
 
 class ClaimantMergeForm(forms.Form):
@@ -275,3 +279,18 @@ class ClaimantMergeForm(forms.Form):
         if data.get("merge") and data.get("merge") == data.get("into"):
             raise forms.ValidationError("Choose two different claimants.")
         return data
+
+
+class AttachSuggestionForm(forms.Form):
+    claim = forms.IntegerField(label="Claim number", min_value=1, max_value=MAX_ID)
+
+    def clean_claim(self) -> Claim:
+        number = self.cleaned_data["claim"]
+        claim = Claim.objects.filter(pk=number).first()
+        if claim is None:
+            raise forms.ValidationError(f"There is no claim number {number}.")
+        return claim
+
+
+class DismissSuggestionForm(forms.Form):
+    reason = forms.CharField(label="Why (optional)", required=False, max_length=300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from claims.desk.views import articles, claimants, claims, queues, sources
+from claims.desk.views import articles, claimants, claims, queues, sources, suggestions
 
 app_name = "desk"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("sources/<int:pk>/", sources.source_detail, name="source"),
     path("sources/<int:pk>/snapshot/", sources.source_snapshot, name="source_snapshot"),
     path("claimants/", claimants.claimant_list, name="claimants"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestions"),
+    path("suggestions/<int:pk>/<slug:action>/", suggestions.suggestion_act, name="suggestion_act"),
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_new, name="article_new"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),

@@ -7,6 +7,7 @@
 - `sources`: Source (a row-held fetch job) and Evidence
 - `webhooks`: Webhook and WebhookDelivery (a row-held delivery job)
 - `jobs`: the row-held job mechanism both share
+- `suggestions`: readers' suggestions and their triage
 - `security`: the append-only log of log-ins and refusals
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
@@ -25,6 +26,7 @@ from claims.models.articles import (
 from claims.models.claims import Claim, ClaimQuerySet
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url, store_snapshot
+from claims.models.suggestions import Suggestion, SuggestionQuerySet
 from claims.models.verdicts import Rating, Verdict, VerdictQuerySet
 from claims.models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryQuerySet
 
@@ -44,6 +46,8 @@ __all__ = [
     "SentenceClaim",
     "Source",
     "SourceQuerySet",
+    "Suggestion",
+    "SuggestionQuerySet",
     "Verdict",
     "VerdictQuerySet",
     "Webhook",

@@ -95,6 +95,7 @@ ACTIVITY_LABELS = {
     "reassign": "Reassigned the claim",
     "reject": "Rejected the claim",
     "mark_duplicate": "Marked as a duplicate",
+    "suggestion": "A reader suggested it",
     "reopen": "Reopened the claim",
     "start": "Started research",
     "submit": "Submitted for review",

@@ -26,6 +26,7 @@ from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
 from claims.models.similar import similar_claims
 from claims.models.sources import Evidence, Source
+from claims.models.suggestions import tell_on_commit
 from claims.models.verdicts import Rating, Verdict
 from claims.models.webhooks import WebhookDelivery
 from claims.workflow import State
@@ -66,6 +67,10 @@ class ClaimQuerySet(models.QuerySet):
     def queue_order(self) -> ClaimQuerySet:
         return self.order_by("priority", models.F("due_on").asc(nulls_last=True), "-created_at", "-pk")
 
+    def by_demand(self) -> ClaimQuerySet:
+        """The claims most readers asked for first (claims.models.suggestions)."""
+        return self.order_by("-demand", "priority", "-created_at", "-pk")
+
     def for_list(self) -> ClaimQuerySet:
         return self.select_related("assignee", "reviewer", "article").only(
             "pk",
@@ -75,6 +80,7 @@ class ClaimQuerySet(models.QuerySet):
             "state",
             "priority",
             "due_on",
+            "demand",
             "created_at",
             "assignee__username",
             "assignee__first_name",
@@ -160,6 +166,8 @@ class Claim(models.Model):
     revision = models.PositiveIntegerField(
         default=0, help_text="Counts transitions, so a form from before one is known to be stale."
     )
+    # Readers who suggested it (claims.models.suggestions): the queue can sort by it.
+    demand = models.PositiveIntegerField(default=0)
     # A claim the desk had already: set by "mark_duplicate", which closes this one.
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
 
@@ -288,6 +296,8 @@ class Claim(models.Model):
         if action.event:
             self.forget_verdicts()
             WebhookDelivery.objects.queue(self, action.event, self.current_verdict)
+        if action.event == "published":
+            tell_on_commit(list(self.suggestions.to_tell().values_list("pk", flat=True)))
 
     def moved_message(self, expected_state: str) -> str:
         last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()

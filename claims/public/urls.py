@@ -7,7 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from claims.public import feeds
+from claims.public import feeds, suggest
 from claims.public import views as public_views
 from claims.public.sitemaps import sitemaps
 from claims.public.views import conditional_on_public
@@ -26,6 +26,8 @@ urlpatterns = [
     path("claimants/<slug:slug>/", public_views.claimant_detail, name="claimant"),
     path("sources/<int:pk>/snapshot/", public_views.source_snapshot, name="snapshot"),
     path("ratings.css", public_views.rating_styles, name="rating_styles"),
+    path("suggest/", suggest.suggest, name="suggest"),
+    path("suggest/thanks/", suggest.suggest_thanks, name="suggest_thanks"),
     # An index, so the verdicts' sitemap can grow past 50,000 pages (?p=2...).
     path(
         "sitemap.xml",

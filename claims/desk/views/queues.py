@@ -32,7 +32,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
 @desk_member_required
 def team_queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
-    claims = filters.filter(Claim.objects.for_list()).queue_order()
+    claims = filters.filter(Claim.objects.for_list())
     page = Paginator(claims, settings.DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

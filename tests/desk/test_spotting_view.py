@@ -227,6 +227,20 @@ def test_the_open_form_shows_claims_the_desk_has_like_the_sentence(
     assert "finance ministry" not in checked_before
 
 
+def test_each_listed_sentence_asks_checked_before_when_it_comes_into_view(
+    sample: Article, client_for: Any, checker: Any
+) -> None:
+    earlier = Claim.objects.add(by=checker, text="516 soldiers had also been killed, the army said.")
+    client = client_for(checker)
+    page = html(client.get(f"/desk/articles/{sample.pk}/"))
+    asks = re.findall(r'hx-get="(/desk/claims/similar/\?quiet=1&amp;text=[^"]+)" hx-trigger="revealed"', page)
+    assert len(asks) >= 7  # one per listed sentence; none is asked until it is seen
+    soldiers = next(url for url in asks if "516" in url).replace("&amp;", "&")
+    assert f'href="/desk/claims/{earlier.pk}/"' in html(client.get(soldiers, **HX))
+    nothing_alike = next(url for url in asks if "300" in url).replace("&amp;", "&")
+    assert html(client.get(nothing_alike, **HX)).strip() == ""
+
+
 def test_saving_in_place_makes_the_claim_with_its_claimant_and_article_and_shows_it_made(
     sample: Article, client_for: Any, checker: Any
 ) -> None:

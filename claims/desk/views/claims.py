@@ -42,7 +42,8 @@ def similar_claims(request: HttpRequest) -> HttpResponse:
     """Checked before? The claims like the text typed so far: a page of its
     own, and (HTMX) the list beside the new-claim form as one types."""
     text = request.GET.get("text", "")
-    context = {"text": text, "similar": Claim.objects.similar_to(text)}
+    # quiet: beside a spotted sentence, say nothing when nothing is alike.
+    context = {"text": text, "similar": Claim.objects.similar_to(text), "quiet": request.GET.get("quiet") == "1"}
     return render(request, fragment(request, "claims/similar_claims.html", "similar-list"), context)
 
 

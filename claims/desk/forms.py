@@ -199,6 +199,16 @@ class TransitionForm(forms.Form):
     def clean_note(self) -> str:
         return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
 
+    def offer_people(self, people: list[Any] | None) -> list[Any]:
+        """Offer these people (read once per page for all its forms); the
+        list, read now if not given. A post still validates against the
+        queryset."""
+        people = list(self.fields["person"].queryset) if people is None else people
+        field = self.fields["person"]
+        offered = [(person.pk, field.label_from_instance(person)) for person in people]
+        field.choices = [("", field.empty_label), *offered]
+        return people
+
     def clean_original(self) -> Claim | None:
         number = self.cleaned_data["original"]
         if number is None:

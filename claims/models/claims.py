@@ -237,6 +237,13 @@ class Claim(models.Model):
     def first_published_at(self) -> datetime | None:
         return self.published_at or (self.versions[-1].published_at if self.versions else None)
 
+    def load_verdicts(self) -> None:
+        """The draft and the published versions in one query (the desk's
+        claim page shows both), instead of one query each."""
+        every = list(self.verdicts.select_related("rating", "author").newest_first())
+        self.published_versions = [verdict for verdict in every if verdict.published_at is not None]
+        self.__dict__["draft"] = next((verdict for verdict in every if verdict.published_at is None), None)
+
     def forget_verdicts(self) -> None:
         """Read the verdicts again next time they are asked for."""
         self.__dict__.pop("draft", None)

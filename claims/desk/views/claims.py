@@ -51,11 +51,15 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
     """The claim page, or (HTMX) its main fragment, with any bound forms the
     caller passes to show their errors."""
     user = request.user
+    claim.load_verdicts()
     draft = claim.draft
     can_research = workflow.research_refusal(claim, user) is None
     actions = []
+    people = None  # the desk's people, read once for every form that asks for one
     for action, not_ready in claim.available_actions(user):
         form = forms.get(f"action_{action.name}") or _action_form(action, claim)
+        if action.asks_person:
+            people = form.offer_people(people)
         actions.append({"action": action, "not_ready": not_ready, "form": form})
     evidence = list(claim.evidence.with_sources().select_related("added_by"))
     may_mark_duplicate = any(item["action"].name == "mark_duplicate" for item in actions)

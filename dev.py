@@ -5,6 +5,8 @@
     python3 dev.py test    set up, lint, check the import contracts, run the whole test suite
     python3 dev.py audit   pip-audit: known vulnerabilities in the pinned packages (CI runs it)
     python3 dev.py bench   the fetch benchmark (needs PostgreSQL and Redis; see README.md)
+    python3 dev.py bench pages --size small|desk|network [--out FILE]
+                           the pages benchmark (PostgreSQL, and wrk for throughput)
 
 Both make .venv/ and install requirements on first use (again only when a
 requirements file changes), so a second run starts at once.
@@ -149,8 +151,10 @@ def audit(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
+    """`bench pages ...`: the pages benchmark; anything else: the fetch benchmark."""
     ensure_venv("requirements-dev.txt")
-    return subprocess.run([str(PYTHON), "bench/fetch_bench.py", *args], cwd=ROOT).returncode
+    script, args = ("bench/pages_bench.py", args[1:]) if args[:1] == ["pages"] else ("bench/fetch_bench.py", args)
+    return subprocess.run([str(PYTHON), script, *args], cwd=ROOT).returncode
 
 
 def main() -> int:

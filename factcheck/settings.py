@@ -409,6 +409,9 @@ DESK_RECENT_LIMIT = 200  # the newest activity on a claim page, claims citing a 
 CLAIMANT_LIST_PAGE_SIZE = 50
 PUBLIC_PAGE_SIZE = 20  # the verdict list and claimant pages
 PUBLIC_JSON_PAGE_SIZE = 50
+# How long a public page drawn for one state of the site is kept; a new state
+# is a new entry anyway (claims/public/page_cache.py).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=24 * 3600)
 FEED_SIZE = 50
 
 LOGGING = {

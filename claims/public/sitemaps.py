@@ -31,6 +31,11 @@ class PublicSitemap(Sitemap):
 
 
 class VerdictSitemap(PublicSitemap):
+    # Sections of 5,000 pages (search engines take up to 50,000): a section is
+    # drawn in bounded memory and time, once per state of the site
+    # (claims.public.page_cache), whatever the number of verdicts.
+    limit = 5_000
+
     def items(self) -> ClaimQuerySet:
         # By pk, so an entry keeps its page of the sitemap as new verdicts appear.
         return Claim.objects.public().only("slug", "updated_at").order_by("pk")
@@ -48,6 +53,8 @@ class VerdictSitemap(PublicSitemap):
 
 class ClaimantSitemap(PublicSitemap):
     """One speaker's record: the claimants with a verdict that stands."""
+
+    limit = 5_000
 
     def items(self) -> QuerySet[Claimant]:
         return Claimant.objects.with_pages().only("slug")

@@ -6,12 +6,13 @@ changes anything. Every page answers conditional GETs with 304."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import (
     FileResponse,
     Http404,
@@ -28,6 +29,7 @@ from claims.models import Claim, Claimant, Source, Verdict
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
 from claims.public.freshness import Freshness
+from claims.public.page_cache import FreshPaginator, cached_page
 from claims.public.scale import Scale, load_scale, rating_distribution
 from claims.sources.snapshots import snapshot_response
 
@@ -50,15 +52,19 @@ def _freshness(request: HttpRequest, compute: Callable[..., Freshness], *args: A
 
 def conditional_on(compute: Callable[..., Freshness]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`condition()` with the ETag and Last-Modified of `compute` (a
-    `freshness.*_freshness`), given the view's slug if it has one."""
+    `freshness.*_freshness`), given the view's slug if it has one, and the
+    page kept in the cache for that state (claims.public.page_cache)."""
 
     def fresh(request: HttpRequest, *args: Any, slug: str | None = None, **kwargs: Any) -> Freshness:
         return _freshness(request, compute, *([slug] if slug is not None else []))
 
-    return condition(
+    conditional = condition(
         etag_func=lambda request, *args, **kwargs: fresh(request, *args, **kwargs).etag,
         last_modified_func=lambda request, *args, **kwargs: fresh(request, *args, **kwargs).last_modified,
     )
+    # Inside the condition: a reader with this state gets a 304; anyone else
+    # the page drawn once for this state.
+    return lambda view: conditional(cached_page(view))
 
 
 # Every page of the public site changes with the set of public claims or the scale.
@@ -95,9 +101,10 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     if rating_id:
         claims = claims.rated(rating_id)
     claims = claims.with_verdicts().order_by("-published_at", "-pk")
-    page = Paginator(claims, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(page)
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
+    paginator = FreshPaginator(claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = _rows(page)
     return _render(
         request,
         "public/verdict_list.html",
@@ -206,7 +213,9 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No public verdicts.")
         return HttpResponsePermanentRedirect(survivor.get_absolute_url())
     claims = claimant.claims.standing()
-    paginator = Paginator(claims.with_verdicts().order_by("-published_at", "-pk"), settings.PUBLIC_PAGE_SIZE)
+    paginator = FreshPaginator(
+        claims.with_verdicts().order_by("-published_at", "-pk"), settings.PUBLIC_PAGE_SIZE, request=request
+    )
     if not paginator.count:
         raise Http404("No public verdicts.")
     page = paginator.get_page(request.GET.get("page"))
@@ -247,7 +256,22 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _limited_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Counted before the cache and the 304: every request costs the same to send."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if limits.over_limit(request, "public_json"):
+            response = _json_error(limits.refusal("public_json"), status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @require_safe
+@_limited_json
 @conditional_on_public
 def verdicts_json(request: HttpRequest) -> JsonResponse:
     """ClaimReview objects of published verdicts, most recently changed first.
@@ -255,10 +279,6 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
     `modified_since` (ISO 8601) keeps claims changed since then, retracted ones
     included, as entries of `retracted` so a partner can take them down.
     `rating` (a rating id) keeps claims whose current verdict has it."""
-    if limits.over_limit(request, "public_json"):
-        response = _json_error(limits.refusal("public_json"), status=429)
-        response["Retry-After"] = "60"
-        return response
     claims = Claim.objects.public()
     since = request.GET.get("modified_since", "")
     if since:
@@ -272,7 +292,8 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
             return _json_error("rating must be a rating id.")
         claims = claims.rated(rating_id)
     claims = claims.with_verdicts().order_by("-updated_at", "-pk")
-    paginator = Paginator(claims, settings.PUBLIC_JSON_PAGE_SIZE)
+    filters = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
+    paginator = FreshPaginator(claims, settings.PUBLIC_JSON_PAGE_SIZE, request=request, filters=filters)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:

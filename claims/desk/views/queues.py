@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -11,6 +10,7 @@ from claims import workflow
 from claims.desk.forms import QueueFilterForm
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim
+from claims.pagination import DeepPaginator
 
 
 @desk_member_required
@@ -33,7 +33,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
 def team_queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
     claims = filters.filter(Claim.objects.for_list())
-    page = Paginator(claims, settings.DESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -23,6 +23,19 @@ def positive_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+# Far enough back for any claim's log; an OFFSET past it would only be slow.
+MAX_PAGE = 10_000
+
+
+def page_number(value: str | int | None) -> int:
+    """A page number as typed: 1 for anything that is not one, at most MAX_PAGE."""
+    try:
+        number = int(str(value or "").strip())
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
 def search_text(value: str | None, limit: int = 200) -> str:
     """What to search for: no NUL bytes, no surrounding space, at most `limit` characters."""
     return (value or "").replace("\x00", "").strip()[:limit]

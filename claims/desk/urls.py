@@ -25,6 +25,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/<int:evidence_pk>/refetch/", claims.evidence_refetch, name="evidence_refetch"),
     path("claims/<int:pk>/verdict/", claims.claim_verdict, name="claim_verdict"),
     path("claims/<int:pk>/comment/", claims.claim_comment, name="claim_comment"),
+    path("claims/<int:pk>/activity/", claims.claim_activity, name="claim_activity"),
     path("sources/<int:pk>/", sources.source_detail, name="source"),
     path("sources/<int:pk>/snapshot/", sources.source_snapshot, name="source_snapshot"),
     path("claimants/", claimants.claimant_list, name="claimants"),

@@ -82,6 +82,7 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     ),
     "desk:claim_verdict": (lambda w: f"/desk/claims/{w['claim'].pk}/verdict/", POST_ONLY),
     "desk:claim_comment": (lambda w: f"/desk/claims/{w['claim'].pk}/comment/", POST_ONLY),
+    "desk:claim_activity": (lambda w: f"/desk/claims/{w['claim'].pk}/activity/", DESK),
     "desk:source": (lambda w: f"/desk/sources/{w['source'].pk}/", DESK),
     "desk:source_snapshot": (lambda w: f"/desk/sources/{w['source'].pk}/snapshot/", DESK),
     "desk:claimants": (lambda w: "/desk/claimants/", DESK),

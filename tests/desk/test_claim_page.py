@@ -88,7 +88,12 @@ def test_research_forms_only_for_the_researcher(
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
 def test_claim_page_query_count_does_not_grow(
-    headers: dict[str, str], claim: Claim, client_for: Any, checker: Any, django_assert_max_num_queries: Any
+    headers: dict[str, str],
+    claim: Claim,
+    client_for: Any,
+    checker: Any,
+    django_assert_max_num_queries: Any,
+    settings: Any,
 ) -> None:
     def add(n: int) -> None:
         for _ in range(n):
@@ -108,7 +113,28 @@ def test_claim_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = html(client.get(f"/desk/claims/{claim.pk}/", **headers))
     assert page.count('class="evidence-item') == 20
-    assert page.count('class="activity-comment"') == 20
+    assert page.count('<li class="activity-') == settings.DESK_ACTIVITY_PAGE_SIZE  # the newest; older on asking
+    assert "Older activity" in page
+
+
+def test_older_activity_loads_in_place_a_page_at_a_time(
+    claim: Claim, client_for: Any, checker: Any, settings: Any
+) -> None:
+    settings.DESK_ACTIVITY_PAGE_SIZE = 4
+    for n in range(9):
+        claim.comment(by=checker, text=f"Comment number {n}")
+    client = client_for(checker)
+    shown = html(client.get(f"/desk/claims/{claim.pk}/"))
+    assert "Comment number 8" in shown
+    assert "Comment number 4" not in shown
+    older = html(client.get(f"/desk/claims/{claim.pk}/activity/?page=2", HTTP_HX_REQUEST="true"))
+    assert "<html" not in older
+    assert "Comment number 4" in older
+    assert "Comment number 8" not in older
+    assert f'hx-get="/desk/claims/{claim.pk}/activity/?page=3"' in older
+    page = html(client.get(f"/desk/claims/{claim.pk}/activity/?page=nonsense"))
+    assert "<html" in page  # without JavaScript, a page of its own
+    assert "Comment number 8" in page
 
 
 def test_published_claim_page_query_count_does_not_grow_with_versions(

@@ -5,6 +5,8 @@ the desk works with JavaScript off."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from claims import limits, workflow
+from claims import limits, params, workflow
 from claims.desk.forms import (
     ClaimForm,
     CommentForm,
@@ -73,7 +75,7 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         # The version the desk works on, else the one readers see.
         "verdict": draft or claim.current_verdict,
         "versions": claim.versions[::-1],
-        "activities": claim.activities.select_related("actor")[: settings.DESK_RECENT_LIMIT],
+        "activities": _activity_page(claim, 1),
         "can_research": can_research,
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
@@ -230,9 +232,51 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment changes nothing but the timeline: an HTMX post gets the
+    timeline back, not the whole claim."""
     claim = claim_for(request.user, pk)
     form = CommentForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        claim.comment(by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Comment added.")
+        if not request.htmx:
+            return redirect(claim)
+        form = CommentForm()
+    elif not request.htmx:
         return _claim_page(request, claim, status=422, comment_form=form)
-    claim.comment(by=request.user, text=form.cleaned_data["text"])
-    return _after_change(request, claim, "Comment added.")
+    context = {"claim": claim, "comment_form": form, "activities": _activity_page(claim, 1)}
+    return render(request, "claims/claim_detail.html#timeline", context, status=200 if not form.errors else 422)
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    entries: list[Any]
+    number: int
+    has_next: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.entries)
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _activity_page(claim: Claim, number: Any) -> ActivityPage:
+    """The claim's log, newest first, a page at a time: a claim worked on for
+    months has thousands of entries, and its page shows the latest. One row
+    more than a page tells whether there are older ones, without a count."""
+    number = params.page_number(number)
+    size = settings.DESK_ACTIVITY_PAGE_SIZE
+    start = (number - 1) * size
+    entries = list(claim.activities.select_related("actor")[start : start + size + 1])
+    return ActivityPage(entries[:size], number, len(entries) > size)
+
+
+@desk_member_required
+def claim_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Older entries of the log: (HTMX) the next page's entries, which take
+    the place of the "Older" link; a page of their own without JavaScript."""
+    claim = claim_for(request.user, pk)
+    context = {"claim": claim, "activities": _activity_page(claim, request.GET.get("page"))}
+    return render(request, fragment(request, "claims/claim_activity.html", "activity-entries"), context)

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -109,22 +110,50 @@ def store_snapshot(body: bytes, sha256: str) -> str:
     """Store the bytes as fetched, gzip-compressed, named by their SHA-256, so
     the same bytes fetched twice (or cited by two sources) are stored once.
     Raises CopyNotStored, with nothing left under the name, when storage
-    refuses the write."""
+    refuses the write or cannot be reached."""
     name = f"snapshots/{sha256[:2]}/{sha256}.gz"
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:
+        _put_object(name, body)
+        return name
     if default_storage.exists(name):
         return name
-    compressed = gzip.compress(body, compresslevel=6, mtime=0)
     try:
-        try:
-            path = Path(default_storage.path(name))
-        except NotImplementedError:
-            # A remote storage (S3 and the like) stores an object whole or not at all.
-            default_storage.save(name, ContentFile(compressed))
-        else:
-            _write_whole(path, compressed)
+        _write_whole(path, gzip.compress(body, compresslevel=6, mtime=0))
     except OSError as error:
         raise CopyNotStored(_storage_trouble(error)) from error
     return name
+
+
+def _put_object(name: str, body: bytes) -> None:
+    """Store in an object store (S3 and the like, see settings.media_storage),
+    which keeps an object whole or not at all, under `name` even when another
+    worker stored the same bytes meanwhile: the storage overwrites."""
+    try:
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(gzip.compress(body, compresslevel=6, mtime=0)))
+    except Exception as error:
+        # Its client raises its own errors, not OSError: botocore's
+        # ClientError when the store refuses, EndpointConnectionError when it
+        # cannot be reached. Either way the fetch is retried later.
+        raise CopyNotStored(STORAGE_FAILED) from error
+
+
+def stream_from_storage(name: str) -> IO[bytes]:
+    """A file in media storage, open to be read from its start as it arrives;
+    FileNotFoundError when storage has none. Django's S3 file downloads the
+    whole object before it gives a byte (into memory, unless told otherwise),
+    so a large bundle or copy would wait whole in a web process: from an
+    object store we read the object's body as it comes instead."""
+    stored = default_storage.open(name, "rb")
+    # Imported wherever media storage is S3, and only there.
+    s3 = sys.modules.get("storages.backends.s3")
+    if s3 is None or not isinstance(stored, s3.S3File):
+        return stored
+    # Opening it asked the store for the object (FileNotFoundError when it has
+    # none) and downloaded nothing yet.
+    return stored.obj.get()["Body"]
 
 
 def _write_whole(path: Path, data: bytes) -> None:
@@ -147,11 +176,14 @@ def _write_whole(path: Path, data: bytes) -> None:
         raise
 
 
+STORAGE_FAILED = "Could not store the copy of the page: the server's storage failed."
+
+
 def _storage_trouble(error: OSError) -> str:
     # EFBIG too: a file-size limit on the worker is a disk that is full for it.
     if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return "Could not store the copy of the page: no space left on the server."
-    return "Could not store the copy of the page: the server's storage failed."
+    return STORAGE_FAILED
 
 
 class SourceQuerySet(HeldJobQuerySet):
@@ -312,7 +344,7 @@ class Source(HeldJob):
     def open_stored_copy(self) -> Iterator[IO[bytes]]:
         """The stored copy (see `store_snapshot`), decompressed as it is read:
         the bytes as fetched. Raises FileNotFoundError when storage lost it."""
-        with default_storage.open(self.snapshot.name, "rb") as stored, gzip.GzipFile(fileobj=stored) as original:
+        with stream_from_storage(self.snapshot.name) as stored, gzip.GzipFile(fileobj=stored) as original:
             yield original
 
     def record_extracted(self, extracted: Extracted, check_quotes: Callable[[list[str], str], list[str]]) -> None:

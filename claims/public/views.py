@@ -26,6 +26,7 @@ from django.views.decorators.http import condition, require_safe
 
 from claims import limits, params
 from claims.models import Claim, Claimant, Source, Verdict
+from claims.models.sources import stream_from_storage
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
 from claims.public.freshness import Freshness
@@ -191,12 +192,16 @@ def verdict_bundle(request: HttpRequest, slug: str) -> FileResponse:
     ZIP: built once for each state of the verdict, then served from storage."""
     claim = _public_claim(slug)
     name = bundle.stored_bundle(claim, _freshness(request, freshness.claim_freshness, slug).etag)
-    return FileResponse(
-        default_storage.open(name, "rb"),
+    response = FileResponse(
+        stream_from_storage(name),
         as_attachment=True,
         filename=f"{claim.slug}-bundle.zip",
         content_type="application/zip",
     )
+    if not response.has_header("Content-Length"):
+        # An object store's body cannot seek, so FileResponse could not measure it.
+        response["Content-Length"] = default_storage.size(name)
+    return response
 
 
 @require_safe

@@ -162,3 +162,19 @@ def test_published_claim_page_query_count_does_not_grow_with_versions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = html(client.get(f"/desk/claims/{claim.pk}/"))
     assert "Correction 14" in page
+
+
+def test_a_long_list_of_evidence_shows_the_first_until_asked_for_all(
+    claim: Claim, client_for: Any, checker: Any, settings: Any
+) -> None:
+    settings.DESK_EVIDENCE_SHOWN = 3
+    for n in range(5):
+        claim.add_evidence(by=checker, offline_source=f"Interview number {n}", stance="context")
+    client = client_for(checker)
+    page = html(client.get(f"/desk/claims/{claim.pk}/"))
+    assert page.count('class="evidence-item') == 3
+    assert "Show the other 2 pieces of evidence" in page
+    everything = html(client.get(f"/desk/claims/{claim.pk}/?evidence=all", HTTP_HX_REQUEST="true"))
+    assert everything.lstrip().startswith('<div id="claim-main"')
+    assert everything.count('class="evidence-item') == 5
+    assert "Show the other" not in everything

@@ -64,6 +64,9 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
             people = form.offer_people(people)
         actions.append({"action": action, "not_ready": not_ready, "form": form})
     evidence = list(claim.evidence.with_sources().select_related("added_by"))
+    # A claim with a hundred sources shows the first ones until asked for all:
+    # drawing each costs the page more than reading it.
+    shown = len(evidence) if request.GET.get("evidence") == "all" else settings.DESK_EVIDENCE_SHOWN
     may_mark_duplicate = any(item["action"].name == "mark_duplicate" for item in actions)
     context = {
         "claim": claim,
@@ -71,7 +74,8 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         # Checked before? Offered while the claim is still to be researched.
         "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
         "duplicates": claim.duplicates.all(),
-        "evidence": evidence,
+        "evidence": evidence[:shown],
+        "evidence_hidden": len(evidence) - len(evidence[:shown]),
         # The version the desk works on, else the one readers see.
         "verdict": draft or claim.current_verdict,
         "versions": claim.versions[::-1],

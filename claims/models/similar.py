@@ -1,8 +1,8 @@
 """Checked before? Claims whose text is like a new one, by trigram similarity.
 
-PostgreSQL does it with pg_trgm: `text % query` finds candidates through the
-trigram GIN index on the claim text (migration 0009) and `similarity()` ranks
-them. SQLite has neither: there, candidates are the claims sharing one of the
+PostgreSQL does it with pg_trgm: the claims nearest to the query by trigram
+distance, through a GiST index on the claim text (migration 0013), kept
+when alike enough (SIMILAR_CLAIMS_THRESHOLD). SQLite has neither: there, candidates are the claims sharing one of the
 query's longest words, scored in Python by the same measure pg_trgm uses
 (shared trigrams of the words, over all trigrams), so both rank alike."""
 
@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -50,13 +50,13 @@ def similar_claims(claims: QuerySet, text: str, limit: int) -> list[Any]:
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
     if len(text) < MIN_QUERY_CHARS:
         return []
-    pool = limit * 4
+    pool = limit * 2
     if connection.vendor == "postgresql":
-        found = list(
-            claims.filter(text__trigram_similar=text)
-            .annotate(similarity=TrigramSimilarity("text", text))
-            .order_by("-similarity", "-pk")[:pool]
-        )
+        # Nearest first through the GiST index (KNN): the scan stops once it
+        # has `pool` claims, however many others share a few trigrams.
+        found = list(claims.annotate(distance=TrigramDistance("text", text)).order_by("distance")[:pool])
+        for claim in found:
+            claim.similarity = 1 - claim.distance
     else:
         found = _scored_in_python(claims, text, pool)
     threshold = settings.SIMILAR_CLAIMS_THRESHOLD

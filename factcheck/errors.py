@@ -10,8 +10,11 @@ says why."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
 from claims.accounts import audit
@@ -23,6 +26,14 @@ def _plain(title: str, message: str, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return _plain(
+            "Too much to send",
+            f"The form is larger than this site takes (about {limit} once sent). "
+            "Shorten the text, or paste it in parts; nothing was saved.",
+            400,
+        )
     return _plain("Bad request", "The request could not be read. Go back, and send the form again.", 400)
 
 

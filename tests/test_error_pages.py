@@ -60,3 +60,13 @@ def test_a_failure_on_our_side_is_a_plain_500_page(
     page = response.content.decode()
     assert "Something went wrong on our side" in page
     assert "secret internals" not in page
+
+
+def test_a_form_too_large_to_read_says_so_and_saves_nothing(client_for: Any, checker: Any, settings: Any) -> None:
+    from claims.models import Article
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client_for(checker).post("/desk/articles/new/", {"title": "Briefing", "body": "x" * 20_000})
+    assert response.status_code == 400
+    assert "larger than this site takes (about 9.8\xa0KB once sent)" in response.content.decode()
+    assert not Article.objects.exists()

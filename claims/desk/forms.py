@@ -238,11 +238,16 @@ class CorrectionForm(TransitionForm):
         return workflow.Params(note=self.cleaned_data["note"].strip(), verdict=verdict)
 
 
+# Searches become LIKE patterns, which SQLite refuses past 50,000 bytes (a
+# pasted page in the search box answered 500); the public search keeps as many.
+MAX_SEARCH_CHARS = 200
+
+
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    q = forms.CharField(label="Search", required=False, max_length=MAX_SEARCH_CHARS)
     state = forms.ChoiceField(choices=[("", "Any open state"), *workflow.State.choices], required=False)
     assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
-    claimant = forms.CharField(required=False)
+    claimant = forms.CharField(required=False, max_length=MAX_SEARCH_CHARS)
     # An id, not a drop-down of every article: the article page links here.
     article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(

@@ -42,8 +42,11 @@ _TYPOGRAPHY = str.maketrans(
 )
 # Pages and pastes disagree on which dash and whether it has spaces around it
 # ("army—which", "army - which", "army -- which"), so all become one bare "-".
-_DASHES = re.compile(r"\s*-+\s*")
-_ELLIPSIS = re.compile(r"\s*\.{3,}\s*")
+# Both patterns run after whitespace is collapsed and allow one space at most
+# on each side: `\s*-+` tried at every space of a long run of spaces is
+# quadratic, and a page of 1 MB of padding held the worker for hours.
+_DASHES = re.compile(r" ?-+ ?")
+_ELLIPSIS = re.compile(r" ?\.{3,} ?")
 _ELISION = re.compile(r"\s*(?:\[\s*\.\.\.\s*\]|\.\.\.)\s*")
 _SPACE = re.compile(r"\s+")
 _EDGE_QUOTES = "\"' "
@@ -53,6 +56,7 @@ def normalize(text: str) -> str:
     """Text with typography, case and whitespace differences removed."""
     # NFKC turns "…" into "...", no-break spaces into spaces, ligatures into letters.
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
+    text = _SPACE.sub(" ", text)
     text = _DASHES.sub("-", text)
     text = _ELLIPSIS.sub(" ... ", text)
     return _SPACE.sub(" ", text).strip()

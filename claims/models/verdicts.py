@@ -77,6 +77,14 @@ class Verdict(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "version"], name="verdict_version_unique")]
+        # The feeds: the newest published versions first.
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="verdict_newest_published",
+            )
+        ]
         ordering = ("claim", "version")
 
     def __str__(self) -> str:

@@ -25,7 +25,8 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._is_open(request) or not two_factor.owes_second_factor(request):
+        # Cheap first: most requests owe nothing, and need no URL resolved.
+        if not two_factor.owes_second_factor(request) or self._is_open(request):
             return self.get_response(request)
         page = "two_factor_check" if two_factor.has_app(request.user) else "two_factor_setup"
         target = f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}"

@@ -7,6 +7,7 @@
 - `sources`: Source (a row-held fetch job) and Evidence
 - `webhooks`: Webhook and WebhookDelivery (a row-held delivery job)
 - `jobs`: the row-held job mechanism both share
+- `stored_copies`: the fetched bytes in media storage, written whole
 - `suggestions`: readers' suggestions and their triage
 - `security`: the append-only log of log-ins and refusals
 
@@ -14,7 +15,7 @@ Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
 do it."""
 
-from claims.models.activity import ACTIVITY_LABELS, Activity, ActivityQuerySet
+from claims.models.activity import ACTIVITY_LABELS, Activity
 from claims.models.articles import (
     Article,
     ArticleQuerySet,
@@ -25,7 +26,8 @@ from claims.models.articles import (
 )
 from claims.models.claims import Claim, ClaimQuerySet
 from claims.models.security import SecurityEvent
-from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url, store_snapshot
+from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
+from claims.models.stored_copies import store_snapshot
 from claims.models.suggestions import Suggestion, SuggestionQuerySet
 from claims.models.verdicts import Rating, Verdict, VerdictQuerySet
 from claims.models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryQuerySet
@@ -33,7 +35,6 @@ from claims.models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryQuer
 __all__ = [
     "ACTIVITY_LABELS",
     "Activity",
-    "ActivityQuerySet",
     "Article",
     "ArticleQuerySet",
     "Claim",

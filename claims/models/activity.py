@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import operator
-from typing import Any
-
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from claims import workflow
+from claims.models.append_only import AppendOnly, AppendOnlyQuerySet, append_only_triggers
 
 
-class ActivityQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The activity log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The activity log is append-only.")
-
-
-class Activity(models.Model):
+class Activity(AppendOnly):
     """The append-only log of everything done to a claim. A claim with a log
     cannot be deleted (reject or retract it instead)."""
 
@@ -34,7 +22,8 @@ class Activity(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    log_name = "activity"
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -42,33 +31,13 @@ class Activity(models.Model):
         # Append-only in the database too, whoever writes SQL (PostgreSQL; the
         # ORM refuses on every database). The one change allowed: deleting a
         # user sets their rows' actor to NULL (on_delete=SET_NULL).
-        triggers = [
-            pgtrigger.Protect(name="activity_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.Protect(
-                name="activity_no_update",
-                operation=pgtrigger.Update,
-                condition=functools.reduce(
-                    operator.or_,
-                    [
-                        pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")})
-                        for name in ("id", "claim_id", "action", "from_state", "to_state", "note", "created_at")
-                    ],
-                    pgtrigger.Q(new__actor__isnull=False),
-                ),
-            ),
-        ]
+        triggers = append_only_triggers(
+            "activity", ("id", "claim_id", "action", "from_state", "to_state", "note", "created_at"), "actor"
+        )
         verbose_name_plural = "activities"
 
     def __str__(self) -> str:
         return f"{self.action} on {self.claim_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("The activity log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The activity log is append-only.")
 
     @property
     def is_transition(self) -> bool:

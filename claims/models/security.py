@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 from typing import Any
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
-
-class SecurityEventQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The security log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The security log is append-only.")
+from claims.models.append_only import AppendOnly, AppendOnlyQuerySet, append_only_triggers
 
 
 def _text(value: object, limit: int) -> str:
@@ -27,7 +18,7 @@ def _text(value: object, limit: int) -> str:
     return str(value or "").replace("\x00", "\N{REPLACEMENT CHARACTER}")[:limit]
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnly):
     """Log-ins, failed log-ins, lock-outs, second-factor checks and refused
     requests. Append-only in the database like the activity log: whoever gets
     in cannot remove the trace of how they did."""
@@ -54,38 +45,20 @@ class SecurityEvent(models.Model):
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = SecurityEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    log_name = "security"
 
     class Meta:
         ordering = ("-created_at", "-pk")
         indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user_time")]
-        # The one change allowed: deleting a user sets their rows' user to NULL.
-        triggers = [
-            pgtrigger.Protect(name="security_event_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.Protect(
-                name="security_event_no_update",
-                operation=pgtrigger.Update,
-                condition=functools.reduce(
-                    operator.or_,
-                    [
-                        pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")})
-                        for name in ("id", "kind", "username", "ip_address", "method", "path", "note", "created_at")
-                    ],
-                    pgtrigger.Q(new__user__isnull=False),
-                ),
-            ),
-        ]
+        triggers = append_only_triggers(
+            "security_event",
+            ("id", "kind", "username", "ip_address", "method", "path", "note", "created_at"),
+            "user",
+        )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username or '-'}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The security log is append-only.")
 
     @classmethod
     def record(

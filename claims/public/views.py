@@ -26,7 +26,7 @@ from django.views.decorators.http import condition, require_safe
 
 from claims import limits, params
 from claims.models import Claim, Claimant, Source, Verdict
-from claims.models.sources import stream_from_storage
+from claims.models.stored_copies import stream_from_storage
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
 from claims.public.freshness import Freshness

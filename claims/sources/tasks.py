@@ -22,7 +22,7 @@ from django.utils import timezone
 from claims.broker import send
 from claims.models import Source
 from claims.models.jobs import jobs_waiting, release_connection
-from claims.models.sources import CopyNotStored
+from claims.models.stored_copies import CopyNotStored
 from claims.sources.guard import FetchError
 from claims.sources.jobs import extract_source, fetch_source, give_up_extracting
 from claims.workflow import State

@@ -1,6 +1,7 @@
 """The models, one module per concept; import them from here.
 
-- `claims`: Claim, its queues and reader visibility, the workflow under the row lock
+- `claims`: Claim, the workflow under the row lock
+- `claim_queries`: its queues, search and reader visibility
 - `activity`: the append-only log
 - `articles`: Article and Claimant
 - `verdicts`: Rating and Verdict, and what "current verdict" means
@@ -24,7 +25,8 @@ from claims.models.articles import (
     SentenceClaim,
     claimant_key,
 )
-from claims.models.claims import Claim, ClaimQuerySet
+from claims.models.claim_queries import ClaimQuerySet
+from claims.models.claims import Claim
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
 from claims.models.stored_copies import store_snapshot

@@ -1,6 +1,6 @@
 """Stored copies of fetched pages in media storage: written whole or not at
 all, named by their hash, read as they arrive (local disk or an object
-store, see settings.media_storage)."""
+store, see factcheck.machine.media_storage)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def store_snapshot(body: bytes, sha256: str) -> str:
 
 
 def _put_object(name: str, body: bytes) -> None:
-    """Store in an object store (S3 and the like, see settings.media_storage),
+    """Store in an object store (S3 and the like, see factcheck.machine.media_storage),
     which keeps an object whole or not at all, under `name` even when another
     worker stored the same bytes meanwhile: the storage overwrites."""
     try:

@@ -1,7 +1,7 @@
 """Media storage on an S3 API served locally: moto's server mode on 127.0.0.1
 (one server process for the session, a bucket of its own for each test), and
 django-storages pointed at it by the variables production sets, read by the
-settings' own code (`factcheck.settings.media_storage`). Buckets keep every
+settings' own code (`factcheck.machine.media_storage`). Buckets keep every
 version of an object, so a test can tell an object written once from one
 written again with the same bytes."""
 
@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 import pytest
 
-from factcheck.settings import media_storage
+from factcheck.machine import media_storage
 
 REGION = "us-east-1"
 PREFIX = "media"  # MEDIA_S3_PREFIX: every key below it, as a shared bucket would have

@@ -23,7 +23,7 @@ from django.test import Client
 from claims import workflow
 from claims.models import Claim, Rating, Source
 from claims.models.stored_copies import STORAGE_FAILED, CopyNotStored, store_snapshot
-from factcheck.settings import media_storage
+from factcheck.machine import media_storage
 from tests.conftest import log_in
 from tests.pages import Page, article_html, make_pdf, serving
 from tests.storage.conftest import Bucket, new_bucket, use_bucket

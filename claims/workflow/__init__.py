@@ -13,242 +13,86 @@ model: it is the bottom layer, and the models build on it.
     published --correct--> published (new verdict version)
     published --retract--> retracted
     reassign: the assignee changes, the state stays
+
+The vocabulary is in `basics`, the rules the table is made of in `rules`;
+import everything from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db import models
+from claims.workflow.basics import (
+    CHECKERS_GROUP,
+    EDITORS_GROUP,
+    OPEN_STATES,
+    PUBLIC_STATES,
+    RESEARCH_STATES,
+    GuardFailed,
+    NotPermitted,
+    Params,
+    Rule,
+    StaleState,
+    State,
+    WorkflowError,
+    display_name,
+    is_checker,
+    is_editor,
+)
+from claims.workflow.rules import (
+    back_to_the_pool,
+    correct,
+    desk_member,
+    editor,
+    has_draft_verdict,
+    has_evidence,
+    has_new_verdict,
+    has_note,
+    names_an_original,
+    person_on_desk,
+    publish,
+    request_reviewer,
+    researcher,
+    retract,
+    reviewer,
+    reviewer_is_not_researcher,
+    set_assignee,
+    set_original,
+    set_reviewer,
+    take,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from claims.models import Claim
 
-CHECKERS_GROUP = "Fact-checkers"
-EDITORS_GROUP = "Editors"
-
-
-class State(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    ASSIGNED = "assigned", "Assigned"
-    RESEARCHING = "researching", "Researching"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    RETRACTED = "retracted", "Retracted"
-
-
-# States in which a claim is still work for the desk (queues show these).
-OPEN_STATES = (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING, State.IN_REVIEW, State.APPROVED)
-# States in which readers see the claim's verdict (with a notice, once retracted).
-PUBLIC_STATES = (State.PUBLISHED, State.RETRACTED)
-# States in which the researcher gathers evidence and drafts the verdict.
-RESEARCH_STATES = (State.ASSIGNED, State.RESEARCHING)
-
-
-class WorkflowError(Exception):
-    """An action that cannot happen; `message` is for the person who tried."""
-
-    status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotPermitted(WorkflowError):
-    """This user may not take this action on this claim (HTTP 403)."""
-
-    status = 403
-
-
-class StaleState(WorkflowError):
-    """The claim moved since the page was drawn, or the action does not apply
-    to its state (HTTP 409). Nothing was changed."""
-
-    status = 409
-
-
-class GuardFailed(WorkflowError):
-    """The action is permitted but the claim is not ready for it (HTTP 422)."""
-
-    status = 422
-
-
-def _group_names(user: AbstractBaseUser) -> frozenset[str]:
-    # Cached on the user object: a page asks for every action and every row.
-    names = getattr(user, "_workflow_groups", None)
-    if names is None:
-        names = frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
-        user._workflow_groups = names
-    return names
-
-
-def is_editor(user: AbstractBaseUser) -> bool:
-    return user.is_authenticated and (user.is_superuser or EDITORS_GROUP in _group_names(user))
-
-
-def is_checker(user: AbstractBaseUser) -> bool:
-    """Anyone who works on the desk: fact-checkers and editors."""
-    return is_editor(user) or CHECKERS_GROUP in _group_names(user)
-
-
-def display_name(user: AbstractBaseUser | None, empty: str = "nobody") -> str:
-    """A user's full name, else their username; `empty` for nobody."""
-    if user is None:
-        return empty
-    return user.get_full_name() or user.get_username()
-
-
-@dataclass(frozen=True)
-class Params:
-    """What an action's form supplies."""
-
-    note: str = ""
-    person: AbstractBaseUser | None = None  # assignee (assign) or requested reviewer (submit)
-    verdict: dict[str, Any] | None = None  # rating, summary, explanation (correct)
-    original: Claim | None = None  # the claim this one repeats (mark_duplicate)
-
-
-Rule = Callable[["Claim", "AbstractBaseUser", Params], "str | None"]
-
-
-# --- Who may act. Each returns None when allowed, or the reason it is refused.
-
-
-def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if is_checker(user):
-        return None
-    return "Only fact-checkers and editors work on claims."
-
-
-def editor(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if is_editor(user):
-        return None
-    return "Only an editor may do this."
-
-
-def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if not is_checker(user):
-        return desk_member(claim, user, params)
-    if is_editor(user) or claim.assignee_id == user.pk:
-        return None
-    return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
-
-
-def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if not is_checker(user):
-        return desk_member(claim, user, params)
-    if claim.assignee_id == user.pk:
-        return "You researched this claim; a colleague must review it."
-    if claim.reviewer_id and claim.reviewer_id != user.pk and not is_editor(user):
-        return f"This claim waits for {display_name(claim.reviewer)}'s review."
-    return None
-
-
-# --- Guards: is the claim ready? Same shape as the rules above.
-
-
-def has_draft_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    verdict = claim.draft
-    if verdict is None or not verdict.rating_id or not verdict.summary.strip():
-        return "Write the draft verdict (rating and summary) first."
-    return None
-
-
-def has_evidence(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if not claim.evidence.exists():
-        return "Add at least one piece of evidence first."
-    return None
-
-
-def person_on_desk(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if params.person is None or not is_checker(params.person):
-        return "Choose a fact-checker or editor."
-    return None
-
-
-def reviewer_is_not_researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if params.person is None:
-        return None
-    if not is_checker(params.person):
-        return "The reviewer must be a fact-checker or editor."
-    if params.person.pk == claim.assignee_id:
-        return "The reviewer must be someone other than the researcher."
-    return None
-
-
-def has_note(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    return None if params.note.strip() else "Say why, in the note."
-
-
-def names_an_original(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    original = params.original
-    if original is None:
-        return "Choose the claim this one repeats."
-    if original.pk == claim.pk:
-        return "A claim cannot be a duplicate of itself."
-    if original.duplicate_of_id:
-        return f"Claim #{original.pk} is itself a duplicate: point to claim #{original.duplicate_of_id} instead."
-    return None
-
-
-def has_new_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    verdict = params.verdict or {}
-    if not verdict.get("rating") or not str(verdict.get("summary", "")).strip():
-        return "A correction needs a rating and a summary."
-    return None
-
-
-# --- Effects: what an action changes besides the state. The caller holds the
-# row lock and saves the claim afterwards.
-
-
-def set_assignee(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.assignee = params.person
-
-
-def take(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.assignee = user
-
-
-def request_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    # A resubmission goes back to whoever asked for the changes, unless the
-    # researcher names someone else.
-    claim.reviewer = params.person or claim.reviewer
-
-
-def set_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.reviewer = user
-
-
-def set_original(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.duplicate_of = params.original
-
-
-def back_to_the_pool(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    # A claim closed as a duplicate mid-research had people on it; reopened,
-    # it waits to be taken like any new claim.
-    claim.duplicate_of = None
-    claim.assignee = None
-    claim.reviewer = None
-
-
-def publish(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.publish_draft()
-
-
-def correct(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.add_verdict_version(author=user, correction_note=params.note, **(params.verdict or {}))
-
-
-def retract(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.retract(params.note)
+__all__ = [
+    "ACTIONS",
+    "CHECKERS_GROUP",
+    "EDITORS_GROUP",
+    "OPEN_STATES",
+    "PUBLIC_STATES",
+    "RESEARCH_STATES",
+    "Action",
+    "GuardFailed",
+    "NotPermitted",
+    "Params",
+    "Rule",
+    "StaleState",
+    "State",
+    "WorkflowError",
+    "available_actions",
+    "comment_refusal",
+    "default_note",
+    "display_name",
+    "editor_refusal",
+    "is_checker",
+    "is_editor",
+    "research_refusal",
+]
 
 
 @dataclass(frozen=True)

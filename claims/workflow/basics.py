@@ -1,0 +1,105 @@
+"""The workflow's vocabulary: states, refusals, who is on the desk, and what
+an action's form supplies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from claims.models import Claim
+
+
+CHECKERS_GROUP = "Fact-checkers"
+EDITORS_GROUP = "Editors"
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ASSIGNED = "assigned", "Assigned"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    RETRACTED = "retracted", "Retracted"
+
+
+# States in which a claim is still work for the desk (queues show these).
+OPEN_STATES = (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING, State.IN_REVIEW, State.APPROVED)
+# States in which readers see the claim's verdict (with a notice, once retracted).
+PUBLIC_STATES = (State.PUBLISHED, State.RETRACTED)
+# States in which the researcher gathers evidence and drafts the verdict.
+RESEARCH_STATES = (State.ASSIGNED, State.RESEARCHING)
+
+
+class WorkflowError(Exception):
+    """An action that cannot happen; `message` is for the person who tried."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(WorkflowError):
+    """This user may not take this action on this claim (HTTP 403)."""
+
+    status = 403
+
+
+class StaleState(WorkflowError):
+    """The claim moved since the page was drawn, or the action does not apply
+    to its state (HTTP 409). Nothing was changed."""
+
+    status = 409
+
+
+class GuardFailed(WorkflowError):
+    """The action is permitted but the claim is not ready for it (HTTP 422)."""
+
+    status = 422
+
+
+def _group_names(user: AbstractBaseUser) -> frozenset[str]:
+    # Cached on the user object: a page asks for every action and every row.
+    names = getattr(user, "_workflow_groups", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
+        user._workflow_groups = names
+    return names
+
+
+def is_editor(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or EDITORS_GROUP in _group_names(user))
+
+
+def is_checker(user: AbstractBaseUser) -> bool:
+    """Anyone who works on the desk: fact-checkers and editors."""
+    return is_editor(user) or CHECKERS_GROUP in _group_names(user)
+
+
+def display_name(user: AbstractBaseUser | None, empty: str = "nobody") -> str:
+    """A user's full name, else their username; `empty` for nobody."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Params:
+    """What an action's form supplies."""
+
+    note: str = ""
+    person: AbstractBaseUser | None = None  # assignee (assign) or requested reviewer (submit)
+    verdict: dict[str, Any] | None = None  # rating, summary, explanation (correct)
+    original: Claim | None = None  # the claim this one repeats (mark_duplicate)
+
+
+Rule = Callable[["Claim", "AbstractBaseUser", Params], "str | None"]

@@ -44,6 +44,8 @@ class ClaimsConfig(AppConfig):
         # them. Imported here so every process (web, worker, shell) connects
         # them: the wiring sits at the top, where it may import any layer.
         from claims.accounts import audit, two_factor  # noqa: F401
+        from claims.desk import time_zones  # noqa: F401
+        from claims.mail import notifications as notification_mail  # noqa: F401
         from claims.mail import tasks as mail_tasks  # noqa: F401
         from claims.sources import tasks as source_tasks  # noqa: F401
         from claims.webhooks import tasks as webhook_tasks  # noqa: F401

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # session that owes one gives it before any page.
     "django_otp.middleware.OTPMiddleware",
     "claims.accounts.middleware.TwoFactorMiddleware",
+    # The desk's dates in each person's own time zone (their profile).
+    "claims.desk.time_zones.TimeZoneMiddleware",
     # Last, as django-axes asks: it answers a locked-out login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,6 +332,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deliveries": {"task": "claims.webhooks.tasks.sweep_deliveries", "schedule": 300.0},
     "refresh-published-sources": {"task": "claims.sources.tasks.refresh_published_sources", "schedule": 3600.0},
     "sweep-suggestions": {"task": "claims.mail.tasks.sweep_suggestions", "schedule": 600.0},
+    "sweep-notifications": {"task": "claims.mail.notifications.sweep_notifications", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

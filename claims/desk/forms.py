@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
-from claims.models import Article, Claim, Claimant, Evidence, Rating
+from claims.models import Article, Claim, Claimant, Evidence, Notification, Profile, Rating
+from claims.models.people import validate_time_zone
 from claims.params import MAX_ID
 from claims.sources.fields import FetchableURLField
 
@@ -309,3 +311,42 @@ class AttachSuggestionForm(forms.Form):
 
 class DismissSuggestionForm(forms.Form):
     reason = forms.CharField(label="Why (optional)", required=False, max_length=300)
+
+
+class ProfileForm(forms.Form):
+    """A person's own settings: their time zone, and the emails they get."""
+
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        help_text=_("Dates on the desk show in this zone. Leave it empty for the desk's own."),
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
+    emails = forms.MultipleChoiceField(
+        label=_("Email me when"),
+        choices=Notification.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every notification shows under the bell; these also come by email."),
+    )
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"].strip()
+        validate_time_zone(value)
+        return value
+
+    @classmethod
+    def for_profile(cls, profile: Profile, data: Any = None) -> ProfileForm:
+        initial = {
+            "time_zone": profile.time_zone,
+            "emails": [kind for kind in Notification.Kind.values if profile.wants_email(kind)],
+        }
+        return cls(data, initial=initial)
+
+    def save_to(self, profile: Profile) -> Profile:
+        profile.time_zone = self.cleaned_data["time_zone"]
+        wanted = set(self.cleaned_data["emails"])
+        profile.email_off = [kind for kind in Notification.Kind.values if kind not in wanted]
+        profile.save()
+        return profile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from claims.desk.views import articles, claimants, claims, queues, sources, suggestions
+from claims.desk.views import articles, claimants, claims, notifications, people, queues, sources, suggestions
 
 app_name = "desk"
 
@@ -31,6 +31,13 @@ urlpatterns = [
     path("claimants/", claimants.claimant_list, name="claimants"),
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/<int:pk>/<slug:action>/", suggestions.suggestion_act, name="suggestion_act"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/count/", notifications.notification_count, name="notification_count"),
+    path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("me/", people.me, name="me"),
+    path("people/<str:username>/", people.person, name="person"),
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_new, name="article_new"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),

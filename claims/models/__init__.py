@@ -11,6 +11,8 @@
 - `stored_copies`: the fetched bytes in media storage, written whole
 - `suggestions`: readers' suggestions and their triage
 - `security`: the append-only log of log-ins and refusals
+- `notifications`: what a person on the desk must know, and its email
+- `people`: each person's own settings (time zone, which emails)
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -27,6 +29,8 @@ from claims.models.articles import (
 )
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
+from claims.models.notifications import Notification, NotificationQuerySet
+from claims.models.people import Profile
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
 from claims.models.stored_copies import store_snapshot
@@ -44,6 +48,9 @@ __all__ = [
     "Claimant",
     "ClaimantQuerySet",
     "Evidence",
+    "Notification",
+    "NotificationQuerySet",
+    "Profile",
     "Rating",
     "SecurityEvent",
     "SentenceClaim",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims import workflow
+from claims.models import notifications
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
 from claims.models.claim_queries import ClaimQuerySet
@@ -208,13 +209,15 @@ class Claim(models.Model):
             claim.save()
             note = params.note or workflow.default_note(params)
             claim.log(by, action.name, note=note, from_state=from_state)
-            claim._after_transition(action)
+            claim._after_transition(action, by)
         return claim
 
-    def _after_transition(self, action: workflow.Action) -> None:
+    def _after_transition(self, action: workflow.Action, by: AbstractBaseUser) -> None:
         """The consequences of a transition, in its transaction: rows that jobs
         act on once it commits. Partners hear of what readers see (publish,
-        correct, retract); each delivery names the version it tells of."""
+        correct, retract); each delivery names the version it tells of; the
+        people the action concerns are notified."""
+        notifications.after_transition(self, action.name, by)
         if action.event:
             self.forget_verdicts()
             WebhookDelivery.objects.queue(self, action.event, self.current_verdict)
@@ -344,4 +347,7 @@ class Claim(models.Model):
         error = workflow.comment_refusal(self, by)
         if error:
             raise error
-        return self.log(by, "comment", note=text)
+        with transaction.atomic():
+            entry = self.log(by, "comment", note=text)
+            notifications.after_comment(self, by, text)
+        return entry

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models.jobs import HeldJob, HeldJobQuerySet
+from claims.models.notifications import after_source_news
 from claims.models.stored_copies import store_snapshot, stream_from_storage
 
 if TYPE_CHECKING:
@@ -328,6 +329,9 @@ class Source(HeldJob):
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [action, note, connection.ops.adapt_datetimefield_value(timezone.now()), self.pk])
+        if action in ("source_changed", "source_dead"):
+            # A published verdict may rely on what the page said: its researcher must look.
+            after_source_news(self.pk, self.url, gone=action == "source_dead")
 
 
 class EvidenceQuerySet(models.QuerySet):

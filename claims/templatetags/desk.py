@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from claims import workflow
+from claims.models.people import MENTION, desk_usernames
 from claims.public.claimreview import byline as public_byline
 from claims.workflow import State
 
@@ -15,6 +22,34 @@ register = template.Library()
 def person(user: Any, empty: str = "—") -> str:
     """A user's full name, else their username; `empty` for nobody."""
     return workflow.display_name(user, empty)
+
+
+@register.filter
+def on_desk(user: Any) -> bool:
+    """A fact-checker or editor (the groups are read once per request)."""
+    return workflow.is_checker(user)
+
+
+@register.filter
+def mentions(text: str) -> str:
+    """A comment, escaped, with its line breaks, and each `@name` of a desk
+    member linked to their claims; any other `@word` stays text."""
+    escaped = str(linebreaksbr(text, autoescape=True))
+    if "@" not in text:
+        return mark_safe(escaped)  # noqa: S308 - escaped just above
+    known = desk_usernames()
+
+    def link(match: re.Match[str]) -> str:
+        name = html.unescape(match.group(1))
+        if name not in known:
+            return match.group(0)
+        url = reverse("desk:person", args=[name])
+        return format_html('<a class="mention" href="{}">@{}</a>', url, name)
+
+    # The names are matched in the escaped text: an escaped character
+    # (&amp; &lt; &#x27;...) contains none of a username's characters but "#"
+    # and ";", which are not in one either, so a match never cuts one.
+    return mark_safe(MENTION.sub(link, escaped))  # noqa: S308 - every part escaped
 
 
 @register.filter

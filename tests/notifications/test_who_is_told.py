@@ -104,9 +104,8 @@ def test_a_published_source_that_changes_or_dies_tells_the_researcher(publish: A
 
 def test_nothing_is_told_of_a_transition_that_rolls_back(make_claim: Any, checker: Any, editor: Any) -> None:
     claim = make_claim()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        claim.transition("assign", by=editor, expected_state="submitted", params=workflow.Params(person=checker))
-        raise RuntimeError("after the transition, before the commit")
+    with pytest.raises(RuntimeError):
+        assign_then_fail(claim, editor, checker)
     assert Claim.objects.get(pk=claim.pk).state == "submitted"
     assert not Notification.objects.exists()
 
@@ -123,3 +122,9 @@ def test_a_person_without_an_address_or_with_the_kind_turned_off_gets_no_email_r
     claim.transition("assign", by=editor, expected_state="submitted", params=workflow.Params(person=checker))
     claim.transition("reassign", by=editor, expected_state="assigned", params=workflow.Params(person=second_checker))
     assert list(Notification.objects.order_by("pk").values_list("email", flat=True)) == ["off", "off"]
+
+
+def assign_then_fail(claim: Any, editor: Any, checker: Any) -> None:
+    with transaction.atomic():
+        claim.transition("assign", by=editor, expected_state="submitted", params=workflow.Params(person=checker))
+        raise RuntimeError("after the transition, before the commit")

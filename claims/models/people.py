@@ -24,10 +24,10 @@ from claims import workflow
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-# `@username` in a comment: Django's username characters, not after a word
-# character (so an email address mentions nobody), and not ending in a dot
-# (the end of a sentence).
-MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]*[\w@+-])")
+# `@username` in a comment: Django's username characters, starting with a
+# letter or digit, not after a word character (so an email address mentions
+# nobody), and not ending in a dot (the end of a sentence).
+MENTION = re.compile(r"(?<![\w@.+-])@(\w(?:[\w.@+-]*[\w@+-])?)")
 # Desk members' usernames, shared by every process for this long: a comment
 # page links the names it finds without a query of its own.
 DESK_NAMES_SECONDS = 60

@@ -1,4 +1,7 @@
-"""Mail to readers: telling a reader who suggested a claim that its verdict
-is out. Sent by a worker once the publishing transaction commits, never
-inside a request; a sweep tells anyone a lost job missed and deletes
-addresses past their retention."""
+"""Mail, sent by a worker once the transaction that made it commits, never
+inside a request; a sweep sends what a lost job missed.
+
+- `tasks`: telling a reader who suggested a claim that its verdict is out,
+  and deleting addresses past their retention;
+- `notifications`: the desk's notifications, to each person who has not
+  turned that kind off."""

@@ -41,6 +41,15 @@ from claims.workflow.basics import (
     is_checker,
     is_editor,
 )
+from claims.workflow.editing import (
+    CLAIM_FIELDS,
+    DraftConflict,
+    article_edit_refusal,
+    claim_edit_refusal,
+    editable_claim_fields,
+    evidence_edit_refusal,
+    is_correction,
+)
 from claims.workflow.rules import (
     back_to_the_pool,
     correct,
@@ -71,6 +80,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "CLAIM_FIELDS",
+    "DraftConflict",
+    "article_edit_refusal",
+    "claim_edit_refusal",
+    "editable_claim_fields",
+    "evidence_edit_refusal",
+    "is_correction",
     "CHECKERS_GROUP",
     "EDITORS_GROUP",
     "OPEN_STATES",

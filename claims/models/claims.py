@@ -326,7 +326,7 @@ class Claim(ClaimEdits, models.Model):
             claim = self._locked_for(by, workflow.research_refusal)
             draft = claim.draft
             if draft is not None and draft.revision != based_on:
-                raise workflow.DraftConflict(
+                raise workflow.draft_conflict(
                     f"{workflow.display_name(draft.author)} saved the draft verdict while you were editing it. "
                     "Nothing was changed: here are their version and yours.",
                     draft,

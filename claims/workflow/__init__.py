@@ -43,9 +43,9 @@ from claims.workflow.basics import (
 )
 from claims.workflow.editing import (
     CLAIM_FIELDS,
-    DraftConflict,
     article_edit_refusal,
     claim_edit_refusal,
+    draft_conflict,
     editable_claim_fields,
     evidence_edit_refusal,
     is_correction,
@@ -81,9 +81,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIONS",
     "CLAIM_FIELDS",
-    "DraftConflict",
     "article_edit_refusal",
     "claim_edit_refusal",
+    "draft_conflict",
     "editable_claim_fields",
     "evidence_edit_refusal",
     "is_correction",

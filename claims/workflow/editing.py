@@ -62,13 +62,13 @@ EVIDENCE_FIELDS = ("url", "offline_source", "quote", "note", "stance")
 ARTICLE_FIELDS = ("title", "outlet", "url", "author", "published_on", "body")
 
 
-class DraftConflict(StaleState):
-    """Someone saved the draft verdict since the form was drawn. `draft` is
-    the version saved; the text that lost is the caller's to show beside it."""
-
-    def __init__(self, message: str, draft: Any) -> None:
-        super().__init__(message)
-        self.draft = draft
+def draft_conflict(message: str, draft: Any) -> StaleState:
+    """Someone saved the draft verdict since the form was drawn: a StaleState
+    that carries the version saved (`draft`), so the desk can show the text
+    that lost beside it."""
+    error = StaleState(message)
+    error.draft = draft
+    return error
 
 
 def _not_on_desk(user: AbstractBaseUser) -> WorkflowError | None:

@@ -89,7 +89,8 @@ class ClaimEdits:
             if not changed:
                 return []
             notes = [
-                change_note(CLAIM_LABELS[name], claim._shown(name), claim._shown(name, changes[name])) for name in changed
+                change_note(CLAIM_LABELS[name], claim._shown(name), claim._shown(name, changes[name]))
+                for name in changed
             ]
             for name in changed:
                 setattr(claim, name, changes[name])
@@ -117,8 +118,7 @@ class ClaimEdits:
         last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
         who = workflow.display_name(last.actor) if last else _("someone")
         return _(
-            "%(who)s changed this claim while you were editing it. Nothing was changed; "
-            "here are its current values."
+            "%(who)s changed this claim while you were editing it. Nothing was changed; here are its current values."
         ) % {"who": who}
 
     def correct_for_readers(self: Claim, *, by: AbstractBaseUser, note: str) -> None:

@@ -26,7 +26,7 @@ def shown(value: Any) -> str:
 
 
 def change_note(label: str, old: Any, new: Any) -> str:
-    """"Priority: Normal → High"; a long or multi-line value shortened, with
+    """ "Priority: Normal → High"; a long or multi-line value shortened, with
     the whole old value after the line."""
     before, after = shown(old), shown(new)
     if len(before) <= SHORT and len(after) <= SHORT and "\n" not in before + after:

@@ -30,7 +30,8 @@ WORDING: dict[str, dict[str, Any]] = {
     State.RETRACTED: NOBODY,
 }
 PLANNING: dict[str, dict[str, Any]] = {
-    state: ANY_DESK if state in (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING, State.IN_REVIEW, State.APPROVED)
+    state: ANY_DESK
+    if state in (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING, State.IN_REVIEW, State.APPROVED)
     else NOBODY
     for state in State.values
 }

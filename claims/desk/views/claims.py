@@ -251,7 +251,9 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         mine = {name: form.cleaned_data[name] for name in ("rating", "summary", "explanation")}
         again = VerdictForm(initial=mine | {"based_on": theirs.revision}, auto_id="mine-%s")
-        return _claim_page(request, claim, status=error.status, conflict={"theirs": theirs, "mine": mine, "form": again})
+        return _claim_page(
+            request, claim, status=error.status, conflict={"theirs": theirs, "mine": mine, "form": again}
+        )
     return _after_change(request, claim, "Draft verdict saved.")
 
 

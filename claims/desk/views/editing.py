@@ -62,9 +62,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
         else:
             try:
-                changed = claim.edit(
-                    by=request.user, expected_revision=form.cleaned_data["revision"], **form.changes()
-                )
+                changed = claim.edit(by=request.user, expected_revision=form.cleaned_data["revision"], **form.changes())
             except workflow.WorkflowError as error:
                 claim = claim_for(request.user, pk)
                 fields = workflow.editable_claim_fields(claim, request.user)

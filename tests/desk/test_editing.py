@@ -166,7 +166,7 @@ def test_after_publication_only_a_correction_changes_what_readers_see(
 ) -> None:
     claim = publish()
     first = client.get(page_url(claim))
-    assert client_for(checker).get(f"/desk/claims/{claim.pk}/edit/").status_code == 302  # nothing for them
+    assert client_for(checker).get(f"/desk/claims/{claim.pk}/edit/").status_code == 403
     without_note = claim_form(claim, text="Reworded for readers.")
     del without_note["priority"], without_note["due_on"]
     response = client_for(editor).post(f"/desk/claims/{claim.pk}/edit/", without_note)
@@ -235,7 +235,7 @@ def test_published_evidence_changes_by_correction(publish: Any, client_for: Any,
     claim = publish()
     item = claim.evidence.first()
     url = f"/desk/claims/{claim.pk}/evidence/{item.pk}/edit/"
-    assert client_for(checker).post(url, evidence_form(item, quote="x")).status_code == 302
+    assert client_for(checker).post(url, evidence_form(item, quote="x")).status_code == 403
     assert Evidence.objects.get(pk=item.pk).quote == item.quote
     response = client_for(editor).post(url, evidence_form(item, quote="309", correction_note="Quote trimmed."))
     assert response.status_code == 302

@@ -45,16 +45,24 @@ def _yours(form: Any, current: Any) -> list[tuple[str, str]]:
     return typed
 
 
+def _not_yours(request: HttpRequest, claim: Any, refusal: workflow.WorkflowError) -> HttpResponse:
+    """Refused before any form: 403 for someone without the right; else
+    (the claim's state) the claim page says why."""
+    if isinstance(refusal, workflow.NotPermitted):
+        raise PermissionDenied(refusal.message)
+    messages.error(request, refusal.message)
+    if not request.htmx:
+        return redirect(claim)
+    return retarget(_claim_page(request, claim, status=refusal.status), "#claim-main")
+
+
 @desk_member_required
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_for(request.user, pk)
     fields = workflow.editable_claim_fields(claim, request.user)
     if not fields:
         refusal = workflow.claim_edit_refusal(claim, request.user, workflow.CLAIM_FIELDS, "(asked)")
-        messages.error(request, refusal.message if refusal else _("Nothing of this claim is yours to edit now."))
-        if not request.htmx:
-            return redirect(claim)
-        return _claim_page(request, claim, status=refusal.status if refusal else 409)
+        return _not_yours(request, claim, refusal or workflow.StaleState(_("Nothing of this claim is yours to edit.")))
     form = ClaimEditForm(request.POST or None, claim=claim, fields=fields)
     status, refusal, yours = 200, "", []
     if request.method == "POST":
@@ -85,10 +93,7 @@ def evidence_edit(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
     evidence = get_object_or_404(claim.evidence.with_sources(), pk=evidence_pk)
     refusal = workflow.evidence_edit_refusal(claim, request.user, "(asked)")
     if refusal:
-        messages.error(request, refusal.message)
-        if not request.htmx:
-            return redirect(claim)
-        return retarget(_claim_page(request, claim, status=refusal.status), "#claim-main")
+        return _not_yours(request, claim, refusal)
     form = EvidenceEditForm(request.POST or None, evidence=evidence, claim=claim)
     status, refusal_message, yours = 200, "", []
     if request.method == "POST":

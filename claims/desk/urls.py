@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from claims.desk.views import articles, claimants, claims, notifications, people, queues, sources, suggestions
+from claims.desk.views import (
+    articles,
+    claimants,
+    claims,
+    editing,
+    notifications,
+    people,
+    queues,
+    sources,
+    suggestions,
+)
 
 app_name = "desk"
 
@@ -14,6 +24,8 @@ urlpatterns = [
     path("claims/new/", claims.claim_new, name="claim_new"),
     path("claims/similar/", claims.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
+    path("claims/<int:pk>/edit/", editing.claim_edit, name="claim_edit"),
+    path("claims/<int:pk>/evidence/<int:evidence_pk>/edit/", editing.evidence_edit, name="evidence_edit"),
     path("claims/<int:pk>/act/<slug:action>/", claims.claim_transition, name="claim_transition"),
     path("claims/<int:pk>/evidence/", claims.claim_evidence, name="claim_evidence"),
     path(
@@ -41,6 +53,7 @@ urlpatterns = [
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_new, name="article_new"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),
+    path("articles/<int:pk>/edit/", editing.article_edit, name="article_edit"),
     path("articles/<int:pk>/refetch/", articles.article_refetch, name="article_refetch"),
     path("articles/<int:pk>/sentences/<int:start>/", articles.article_sentence, name="article_sentence"),
     path(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models.append_only import AppendOnly, AppendOnlyQuerySet, append_only_triggers
+from claims.models.edit_notes import split_note
 
 
 class Activity(AppendOnly):
@@ -44,12 +45,22 @@ class Activity(AppendOnly):
         return self.action in workflow.ACTIONS
 
     @property
+    def edit_parts(self) -> tuple[str, str]:
+        """An edit's note as (the line shown, the whole old value or "")."""
+        return split_note(self.note) if self.action in EDIT_ACTIONS else (self.note, "")
+
+    @property
     def label(self) -> str:
         return ACTIVITY_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
 
 
+EDIT_ACTIONS = ("edited", "evidence_edited", "article_edited")
+
 ACTIVITY_LABELS = {
     "created": "Added the claim",
+    "edited": "Edited the claim",
+    "evidence_edited": "Edited evidence",
+    "article_edited": "Edited the article",
     "comment": "Commented",
     "evidence_added": "Added evidence",
     "evidence_removed": "Removed evidence",

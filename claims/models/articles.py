@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.intake import Spotting, clean, spot
+from claims.models.article_edits import ArticleEdits
 from claims.models.sources import Source
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class ArticleQuerySet(models.QuerySet):
         return article
 
 
-class Article(models.Model):
+class Article(ArticleEdits, models.Model):
     """Where claims appeared: a news story, transcript or post."""
 
     title = models.CharField(max_length=300)
@@ -77,6 +78,7 @@ class Article(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=0, help_text="Counts edits, so a form from before one is stale.")
 
     objects = ArticleQuerySet.as_manager()
 

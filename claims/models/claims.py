@@ -25,10 +25,18 @@ from claims import workflow
 from claims.models import notifications
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.claim_edits import ClaimEdits
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.sources import Evidence, Source
 from claims.models.suggestions import tell_on_commit
-from claims.models.verdicts import Rating, Verdict
+from claims.models.verdicts import (
+    CREDIT_PUBLISHED,
+    CREDIT_REVIEWED,
+    Rating,
+    Verdict,
+    credit,
+    credits_of_correction,
+)
 from claims.models.webhooks import WebhookDelivery
 from claims.workflow import State
 
@@ -36,7 +44,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class Claim(models.Model):
+class Claim(ClaimEdits, models.Model):
     """One checkable statement, as said. The unit of work."""
 
     class Priority(models.IntegerChoices):
@@ -50,6 +58,12 @@ class Claim(models.Model):
         Claimant, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims", help_text="Normalized."
     )
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+    # When and where it was said: its own, for a claim the article reports
+    # from elsewhere (a speech, a post); readers and ClaimReview fall back
+    # to the article's. The URL is checked by the guard, as every cited one.
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said.")
+    appearance = models.CharField(max_length=300, blank=True, help_text="Where it was said: a speech, a post.")
+    appearance_url = models.CharField(max_length=2000, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
@@ -67,7 +81,7 @@ class Claim(models.Model):
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_note = models.TextField(blank=True)
     revision = models.PositiveIntegerField(
-        default=0, help_text="Counts transitions, so a form from before one is known to be stale."
+        default=0, help_text="Counts transitions and edits, so a form from before one is known to be stale."
     )
     # Readers who suggested it (claims.models.suggestions): the queue can sort by it.
     demand = models.PositiveIntegerField(default=0)
@@ -242,33 +256,50 @@ class Claim(models.Model):
 
     # --- Effects of actions (claims.workflow.rules), under the row lock.
 
-    def publish_draft(self) -> None:
+    def publish_draft(self, by: AbstractBaseUser | None = None) -> None:
         now = timezone.now()
         draft = self.draft
         draft.published_at = now
-        draft.save(update_fields=["published_at", "updated_at"])
+        draft.credits = [credit(CREDIT_REVIEWED, person) for person in self.approvers()]
+        if by is not None:
+            draft.credits.append(credit(CREDIT_PUBLISHED, by))
+        draft.save(update_fields=["published_at", "credits", "updated_at"])
         self.published_at = self.published_at or now
         self.forget_verdicts()
+
+    def approvers(self) -> list[AbstractBaseUser]:
+        """Who approved the claim since it was last submitted, first first."""
+        steps = self.activities.filter(action__in=("submit", "approve")).select_related("actor")
+        approvers: list[AbstractBaseUser] = []
+        for step in steps.order_by("-created_at", "-pk")[:50]:
+            if step.action == "submit":
+                break
+            if step.actor is not None and step.actor not in approvers:
+                approvers.insert(0, step.actor)
+        return approvers or ([self.reviewer] if self.reviewer else [])
 
     def add_verdict_version(
         self,
         *,
-        author: AbstractBaseUser,
+        corrected_by: AbstractBaseUser,
         rating: Rating,
         summary: str,
         explanation: str = "",
         correction_note: str = "",
     ) -> Verdict:
-        """A correction: a new version, published at once."""
-        previous = self.verdicts.newest_first().first()
+        """A correction: a new version, published at once. Its author stays
+        the researcher who wrote the verdict; the editor is credited for the
+        correction."""
+        previous = self.verdicts.select_related("author").newest_first().first()
         verdict = Verdict.objects.create(
             claim=self,
             version=(previous.version + 1) if previous else 1,
             rating=rating,
             summary=summary,
             explanation=explanation,
-            author=author,
+            author=previous.author if previous else corrected_by,
             correction_note=correction_note,
+            credits=credits_of_correction(previous, corrected_by),
             published_at=timezone.now(),
         )
         self.forget_verdicts()
@@ -298,9 +329,10 @@ class Claim(models.Model):
             claim = self._locked_for(by, workflow.research_refusal)
             draft = claim.draft
             if draft is not None and draft.revision != based_on:
-                raise workflow.StaleState(
+                raise workflow.draft_conflict(
                     f"{workflow.display_name(draft.author)} saved the draft verdict while you were editing it. "
-                    "Nothing was changed; here is their version."
+                    "Nothing was changed: here are their version and yours.",
+                    draft,
                 )
             if draft is None:
                 draft = Verdict(claim=claim, version=1, revision=0)

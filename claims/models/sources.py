@@ -364,6 +364,7 @@ class Evidence(models.Model):
     quote_check = models.CharField(max_length=14, choices=QuoteCheck.choices, default=QuoteCheck.UNCHECKED)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=0, help_text="Counts edits, so a form from before one is stale.")
 
     objects = EvidenceQuerySet.as_manager()
 

@@ -5,6 +5,8 @@ once, so a published claim never has a draft."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -68,6 +70,11 @@ class Verdict(models.Model):
     explanation = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     correction_note = models.TextField(blank=True)
+    # Who else readers credit for this version besides its author (the
+    # researcher, whoever corrects it): [{"role": "reviewed" | "published" |
+    # "corrected", "user": id, "name": full name then}], written when it is
+    # published or corrected, so a list of verdicts reads them with its rows.
+    credits = models.JSONField(default=list, blank=True)
     revision = models.PositiveIntegerField(default=1, help_text="Counts saves of a draft, to catch stale forms.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,3 +96,34 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}: {self.summary}"
+
+    def credited(self, role: str) -> list[str]:
+        """The names credited in `role`, those with a name (a login name is internal)."""
+        return [entry["name"] for entry in self.credits if entry.get("role") == role and entry.get("name")]
+
+    @property
+    def reviewed_by(self) -> list[str]:
+        return self.credited(CREDIT_REVIEWED)
+
+    @property
+    def published_by(self) -> list[str]:
+        return self.credited(CREDIT_PUBLISHED)
+
+    @property
+    def corrected_by(self) -> list[str]:
+        return self.credited(CREDIT_CORRECTED)
+
+
+CREDIT_REVIEWED, CREDIT_PUBLISHED, CREDIT_CORRECTED = "reviewed", "published", "corrected"
+
+
+def credit(role: str, user: Any) -> dict[str, Any]:
+    """One entry of `Verdict.credits`."""
+    return {"role": role, "user": user.pk, "name": user.get_full_name()}
+
+
+def credits_of_correction(previous: Verdict | None, editor: Any) -> list[dict[str, Any]]:
+    """A correction's credits: the review and publication of the version it
+    corrects, and the editor correcting it."""
+    kept = [entry for entry in (previous.credits if previous else []) if entry.get("role") != CREDIT_CORRECTED]
+    return [*kept, credit(CREDIT_CORRECTED, editor)]

@@ -79,19 +79,31 @@ def review_rating(rating: Rating, scale: Scale) -> dict[str, Any]:
 
 
 def claim_item(claim: Claim) -> dict[str, Any]:
-    """The claim as said: who said it, when, and where it appeared."""
+    """The claim as said: who said it, when, and where it appeared; the
+    claim's own date and appearance when the desk gave them, else the
+    article's."""
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         # We do not record whether a claimant is a person or a body; most are people.
         item["author"] = {"@type": "Person", "name": claim.claimant}
     article = claim.article
-    if article is None:
+    said_on = claim.said_on or (article.published_on if article else None)
+    if said_on:
+        item["datePublished"] = said_on.isoformat()
+    url = safe_url(claim.appearance_url)
+    if url or claim.appearance:
+        work: dict[str, Any] = {"@type": "CreativeWork"}
+        if url:
+            work["url"] = url
+        if claim.appearance:
+            work["name"] = claim.appearance
+        if claim.said_on:
+            work["datePublished"] = claim.said_on.isoformat()
+        item["appearance"] = [work]
         return item
-    if article.published_on:
-        item["datePublished"] = article.published_on.isoformat()
-    url = safe_url(article.url)
+    url = safe_url(article.url) if article else ""
     if url:
-        work: dict[str, Any] = {"@type": "CreativeWork", "url": url}
+        work = {"@type": "CreativeWork", "url": url}
         if article.title:
             work["headline"] = article.title
         if article.outlet:

@@ -174,6 +174,9 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             "evidence": evidence,
             "article": article,
             "article_url": safe_url(article.url) if article else "",
+            # Where and when it was said: the claim's own, else its article's.
+            "appearance_url": safe_url(claim.appearance_url),
+            "said_on": claim.said_on or (article.published_on if article else None),
             # A retracted verdict is off its claimant's page, which may then not exist.
             "claimant_url": claim.speaker.get_absolute_url() if claim.speaker and not retracted else "",
             "first_published": claim.first_published_at,

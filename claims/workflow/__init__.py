@@ -41,6 +41,15 @@ from claims.workflow.basics import (
     is_checker,
     is_editor,
 )
+from claims.workflow.editing import (
+    CLAIM_FIELDS,
+    article_edit_refusal,
+    claim_edit_refusal,
+    draft_conflict,
+    editable_claim_fields,
+    evidence_edit_refusal,
+    is_correction,
+)
 from claims.workflow.rules import (
     back_to_the_pool,
     correct,
@@ -72,6 +81,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIONS",
     "CHECKERS_GROUP",
+    "CLAIM_FIELDS",
     "EDITORS_GROUP",
     "OPEN_STATES",
     "PUBLIC_STATES",
@@ -84,12 +94,18 @@ __all__ = [
     "StaleState",
     "State",
     "WorkflowError",
+    "article_edit_refusal",
     "available_actions",
+    "claim_edit_refusal",
     "comment_refusal",
     "default_note",
     "display_name",
+    "draft_conflict",
+    "editable_claim_fields",
     "editor_refusal",
+    "evidence_edit_refusal",
     "is_checker",
+    "is_correction",
     "is_editor",
     "research_refusal",
 ]

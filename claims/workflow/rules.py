@@ -141,11 +141,11 @@ def back_to_the_pool(claim: Claim, user: AbstractBaseUser, params: Params) -> No
 
 
 def publish(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.publish_draft()
+    claim.publish_draft(by=user)
 
 
 def correct(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
-    claim.add_verdict_version(author=user, correction_note=params.note, **(params.verdict or {}))
+    claim.add_verdict_version(corrected_by=user, correction_note=params.note, **(params.verdict or {}))
 
 
 def retract(claim: Claim, user: AbstractBaseUser, params: Params) -> None:

@@ -81,6 +81,13 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
         POST_ONLY,
     ),
     "desk:claim_verdict": (lambda w: f"/desk/claims/{w['claim'].pk}/verdict/", POST_ONLY),
+    # A colleague may change a researched claim's priority and due date, not its evidence.
+    "desk:claim_edit": (lambda w: f"/desk/claims/{w['claim'].pk}/edit/", DESK),
+    "desk:evidence_edit": (
+        lambda w: f"/desk/claims/{w['claim'].pk}/evidence/{w['offline'].pk}/edit/",
+        {**DESK, "second_checker": 403},
+    ),
+    "desk:article_edit": (lambda w: f"/desk/articles/{w['article'].pk}/edit/", DESK),
     "desk:claim_comment": (lambda w: f"/desk/claims/{w['claim'].pk}/comment/", POST_ONLY),
     "desk:claim_activity": (lambda w: f"/desk/claims/{w['claim'].pk}/activity/", DESK),
     "desk:source": (lambda w: f"/desk/sources/{w['source'].pk}/", DESK),
@@ -252,6 +259,21 @@ def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[st
             DESK_POST,
         ),
         "fetch an article again": (f"/desk/articles/{article.pk}/refetch/", {}, DESK_POST),
+        "edit a claim": (
+            f"/desk/claims/{claim.pk}/edit/",
+            {"revision": claim.revision, "text": "Reworded.", "priority": 1},
+            DESK_POST,
+        ),
+        "edit evidence": (
+            f"/desk/claims/{claim.pk}/evidence/{world['offline'].pk}/edit/",
+            {"revision": 0, "offline_source": "A call", "stance": "context"},
+            RESEARCH,
+        ),
+        "edit an article": (
+            f"/desk/articles/{article.pk}/edit/",
+            {"revision": 0, "title": "Briefing", "url": article.url},
+            DESK_POST,
+        ),
     }
 
 
@@ -265,6 +287,9 @@ POSTS = (
     "new article",
     "claim from an article",
     "fetch an article again",
+    "edit a claim",
+    "edit evidence",
+    "edit an article",
 )
 
 

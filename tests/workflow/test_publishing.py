@@ -54,7 +54,9 @@ def test_correct_makes_a_new_version_and_keeps_the_old(published: Claim, editor:
         "See the report.",
     )
     assert current.correction_note == "The figure was 3,400, not 3,500."
-    assert current.author == editor
+    # The byline stays the researcher's; the editor is credited for the correction.
+    assert current.author == old.author
+    assert [entry["user"] for entry in current.credits if entry["role"] == "corrected"] == [editor.pk]
     assert current.published_at is not None
     entry = Activity.objects.filter(claim=claim).first()
     assert (entry.action, entry.from_state, entry.to_state, entry.actor) == (

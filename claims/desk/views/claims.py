@@ -49,9 +49,11 @@ def similar_claims(request: HttpRequest) -> HttpResponse:
     return render(request, fragment(request, "claims/similar_claims.html", "similar-list"), context)
 
 
-def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
+def _claim_page(
+    request: HttpRequest, claim: Claim, *, status: int = 200, conflict: dict[str, Any] | None = None, **forms: Any
+) -> HttpResponse:
     """The claim page, or (HTMX) its main fragment, with any bound forms the
-    caller passes to show their errors."""
+    caller passes to show their errors, and a draft verdict `conflict` to show."""
     user = request.user
     claim.load_verdicts()
     draft = claim.draft
@@ -81,6 +83,9 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         "versions": claim.versions[::-1],
         "activities": _activity_page(claim, 1),
         "can_research": can_research,
+        "can_edit": bool(workflow.editable_claim_fields(claim, user)),
+        "can_edit_evidence": workflow.evidence_edit_refusal(claim, user, "(asked)") is None,
+        "draft_conflict": conflict,
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -134,7 +139,11 @@ def _refused(request: HttpRequest, claim: Claim, error: workflow.WorkflowError) 
 
 @desk_member_required
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _claim_page(request, claim_for(request.user, pk))
+    claim = claim_for(request.user, pk)
+    if request.htmx and request.htmx.target == "claim-head":  # Cancel on the edit form
+        context = {"claim": claim, "can_edit": bool(workflow.editable_claim_fields(claim, request.user))}
+        return render(request, "claims/claim_detail.html#claim-head", context | {"duplicates": claim.duplicates.all()})
+    return _claim_page(request, claim)
 
 
 @require_POST
@@ -193,7 +202,12 @@ def _evidence_fragment(
     item = get_object_or_404(claim.evidence.with_sources().select_related("added_by"), pk=evidence_pk)
     if not request.htmx:
         return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
-    context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}
+    context = {
+        "claim": claim,
+        "item": item,
+        "can_research": workflow.research_refusal(claim, request.user) is None,
+        "can_edit_evidence": workflow.evidence_edit_refusal(claim, request.user, "(asked)") is None,
+    }
     # 286 tells htmx to stop polling: the fetch is over.
     status = status or (286 if item.source is None or item.source.is_settled else 200)
     return render(request, "claims/claim_detail.html#evidence-item", context, status=status)
@@ -229,7 +243,17 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         claim.save_draft_verdict(by=request.user, **form.cleaned_data)
     except workflow.WorkflowError as error:
-        return _refused(request, claim, error)
+        theirs = getattr(error, "draft", None)
+        if theirs is None:
+            return _refused(request, claim, error)
+        # Both texts stay: the saved one, and this person's beside it with
+        # a form to save theirs over it, knowingly.
+        messages.error(request, error.message)
+        mine = {name: form.cleaned_data[name] for name in ("rating", "summary", "explanation")}
+        again = VerdictForm(initial=mine | {"based_on": theirs.revision}, auto_id="mine-%s")
+        return _claim_page(
+            request, claim, status=error.status, conflict={"theirs": theirs, "mine": mine, "form": again}
+        )
     return _after_change(request, claim, "Draft verdict saved.")
 
 

@@ -135,7 +135,7 @@ class ClaimEdits:
             correction_note=note,
         )
         self.log(by, "correct", note=note)
-        self._after_transition(workflow.ACTIONS["correct"])
+        self._after_transition(workflow.ACTIONS["correct"], by)
 
     def edit_evidence(
         self: Claim,

@@ -11,6 +11,8 @@
 - `stored_copies`: the fetched bytes in media storage, written whole
 - `suggestions`: readers' suggestions and their triage
 - `security`: the append-only log of log-ins and refusals
+- `policy`: the desk policy (what sign-off means) and declared conflicts
+- `signoff`: what the sign-off rules read of a claim (mixed into Claim)
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -27,6 +29,7 @@ from claims.models.articles import (
 )
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
+from claims.models.policy import Conflict, DeskPolicy
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
 from claims.models.stored_copies import store_snapshot
@@ -43,6 +46,8 @@ __all__ = [
     "ClaimQuerySet",
     "Claimant",
     "ClaimantQuerySet",
+    "Conflict",
+    "DeskPolicy",
     "Evidence",
     "Rating",
     "SecurityEvent",

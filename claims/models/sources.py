@@ -360,6 +360,14 @@ class Evidence(models.Model):
     quote_check = models.CharField(max_length=14, choices=QuoteCheck.choices, default=QuoteCheck.UNCHECKED)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # A quote the worker did not find in the fetched page (a scan, a page that
+    # draws its text by script), vouched for by a person: who, when and why.
+    # Readers never see it as a verified quote.
+    hand_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hand_checked_at = models.DateTimeField(null=True, blank=True)
+    hand_check_reason = models.TextField(blank=True)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -373,3 +381,18 @@ class Evidence(models.Model):
     def describe(self) -> str:
         where = self.source.url if self.source_id else self.offline_source
         return f"{self.get_stance_display()}: {where}"
+
+    @property
+    def quote_missing(self) -> bool:
+        """A quote the worker did not find in its fetched source."""
+        return bool(self.quote.strip() and self.source_id and self.quote_check == self.QuoteCheck.NOT_FOUND)
+
+    @property
+    def needs_hand_check(self) -> bool:
+        """Blocks `submit` until someone checks it by hand, saying why."""
+        return self.quote_missing and self.hand_checked_at is None
+
+    @property
+    def quote_verified(self) -> bool:
+        """Readers may see the quote marked as found in the stored copy."""
+        return bool(self.source_id) and self.quote_check == self.QuoteCheck.FOUND

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from claims.workflow.basics import (
     Params,
+    Shown,
     display_name,
     is_checker,
     is_editor,
@@ -19,7 +20,13 @@ if TYPE_CHECKING:
     from claims.models import Claim
 
 
+def pluralize(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
 # --- Who may act. Each returns None when allowed, or the reason it is refused.
+# A `Shown` reason is drawn beside the action's disabled button; any other
+# leaves the action off the page.
 
 
 def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
@@ -28,27 +35,74 @@ def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | N
     return "Only fact-checkers and editors work on claims."
 
 
+def _conflict(claim: Claim, user: AbstractBaseUser) -> str | None:
+    if user.pk in claim.conflicted:
+        return Shown("You declared a conflict of interest on this claim; a colleague must act on it.")
+    return None
+
+
+def at_work(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    """Anyone on the desk but a person who declared a conflict on the claim."""
+    return desk_member(claim, user, params) or _conflict(claim, user)
+
+
 def editor(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if is_editor(user):
-        return None
-    return "Only an editor may do this."
+    if not is_editor(user):
+        return "Only an editor may do this."
+    return _conflict(claim, user)
 
 
 def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not is_checker(user):
         return desk_member(claim, user, params)
-    if is_editor(user) or claim.assignee_id == user.pk:
-        return None
-    return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
+    if not is_editor(user) and claim.assignee_id != user.pk:
+        return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
+    return _conflict(claim, user)
+
+
+def _own_work(claim: Claim, user: AbstractBaseUser) -> str | None:
+    """Four eyes by what people did, not by who is assigned now."""
+    if user.pk in claim.deeds.researchers:
+        return Shown("You researched this claim; a colleague must review it.")
+    if user.pk in claim.deeds.writers:
+        return Shown("You wrote its draft verdict; a colleague must review it.")
+    return None
 
 
 def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not is_checker(user):
         return desk_member(claim, user, params)
-    if claim.assignee_id == user.pk:
-        return "You researched this claim; a colleague must review it."
-    if claim.reviewer_id and claim.reviewer_id != user.pk and not is_editor(user):
+    refusal = _conflict(claim, user) or _own_work(claim, user)
+    if refusal:
+        return refusal
+    # The requested reviewer looks first; once they approved, any colleague
+    # may add the approvals the policy asks for.
+    if (
+        claim.reviewer_id
+        and claim.reviewer_id != user.pk
+        and not is_editor(user)
+        and claim.reviewer_id not in claim.approvers
+    ):
         return f"This claim waits for {display_name(claim.reviewer)}'s review."
+    return None
+
+
+def approver(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    refusal = reviewer(claim, user, params)
+    if refusal:
+        return refusal
+    if user.pk in claim.approvers:
+        missing = claim.approvals_needed - len(claim.approvers)
+        return Shown(f"You approved it already; it needs {missing} more approval{pluralize(missing)} from colleagues.")
+    return None
+
+
+def publisher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    refusal = editor(claim, user, params)
+    if refusal:
+        return refusal
+    if user.pk in claim.contributors and not claim.policy.editor_may_publish_own:
+        return Shown("You researched or wrote this claim; the desk's policy asks another editor to publish it.")
     return None
 
 
@@ -63,25 +117,81 @@ def has_draft_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> s
 
 
 def has_evidence(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if not claim.evidence.exists():
+    if not claim.evidence_facts.sourced:
         return "Add at least one piece of evidence first."
+    return None
+
+
+def meets_evidence_checklist(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    """The desk policy's evidence checklist."""
+    facts, policy = claim.evidence_facts, claim.policy
+    if facts.sourced < policy.min_evidence:
+        wanted = policy.min_evidence
+        return (
+            f"Add at least {wanted} piece{pluralize(wanted)} of evidence with a source first "
+            f"(the desk's policy; {facts.sourced} so far)."
+        )
+    if len(facts.sites) < policy.min_sites:
+        return (
+            f"Cite at least {policy.min_sites} different sites (the desk's policy); "
+            f"the evidence cites {len(facts.sites)}."
+        )
+    if policy.needs_fetched_copy and not facts.fetched:
+        return "The desk's policy asks for at least one cited page fetched and stored; none is yet."
+    return None
+
+
+def quotes_checked(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    missing = claim.evidence_facts.quotes_to_check
+    if missing:
+        return (
+            f"{missing} quote{pluralize(missing)} {'was' if missing == 1 else 'were'} not found in the source: "
+            "check each by hand (saying why) or remove it."
+        )
     return None
 
 
 def person_on_desk(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if params.person is None or not is_checker(params.person):
         return "Choose a fact-checker or editor."
+    if params.person.pk in claim.conflicted:
+        return f"{display_name(params.person)} declared a conflict of interest on this claim."
     return None
 
 
 def reviewer_is_not_researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if params.person is None:
+    person = params.person
+    if person is None:
         return None
-    if not is_checker(params.person):
+    if not is_checker(person):
         return "The reviewer must be a fact-checker or editor."
-    if params.person.pk == claim.assignee_id:
-        return "The reviewer must be someone other than the researcher."
+    if person.pk in claim.contributors or person.pk == user.pk:
+        return (
+            f"The reviewer must be someone other than the researcher: "
+            f"{display_name(person)} researched or wrote this claim."
+        )
+    if person.pk in claim.conflicted:
+        return f"{display_name(person)} declared a conflict of interest on this claim."
     return None
+
+
+# --- Whom a person field may not offer.
+
+
+def unfit_to_review(claim: Claim, user: AbstractBaseUser) -> frozenset[int]:
+    return claim.contributors | claim.conflicted | {user.pk}
+
+
+def unfit_to_research(claim: Claim, user: AbstractBaseUser) -> frozenset[int]:
+    return claim.conflicted
+
+
+# --- The approvals the policy asks for.
+
+
+def approvals_with(claim: Claim, user: AbstractBaseUser) -> tuple[int, int]:
+    """(approvals counting this one, approvals needed)."""
+    return len(set(claim.approvers) | {user.pk}), claim.approvals_needed
 
 
 def has_note(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:

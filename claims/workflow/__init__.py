@@ -317,7 +317,7 @@ def available_actions(claim: Claim, user: AbstractBaseUser) -> list[tuple[Action
         if refusal is None:
             offered.append((action, action.not_ready_reason(claim, user)))
         elif isinstance(refusal, Shown):
-            offered.append((action, str(refusal)))
+            offered.append((action, refusal))
     return offered
 
 

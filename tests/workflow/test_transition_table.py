@@ -9,9 +9,9 @@ import pytest
 
 from claims import workflow
 from claims.models import Activity, Claim, Rating
-from claims.workflow import NotPermitted, Params, StaleState, State
+from claims.workflow import NotPermitted, Params, Shown, StaleState, State
 from tests.conftest import add_research
-from tests.workflow.conftest import ALL_STATES, OK, PERSONAS, SOURCES, TARGETS, WHO_MAY, assert_refused
+from tests.workflow.conftest import ALL_STATES, OK, PERSONAS, SHOWN, SOURCES, TARGETS, WHO_MAY, assert_refused
 
 
 def _cases() -> list[Any]:
@@ -111,12 +111,17 @@ def test_transition_table(
 
 @pytest.mark.parametrize("state", [State.SUBMITTED, State.ASSIGNED, State.IN_REVIEW, State.APPROVED])
 def test_available_actions_match_the_table(state: str, people: dict[str, Any], make_claim: Any) -> None:
-    """The page offers exactly the actions the table permits from this state."""
+    """The page offers exactly the actions the table permits from this state,
+    and shows those a sign-off rule refuses disabled, with the reason."""
     claim = make_claim(state=state)
     for persona, user in people.items():
-        offered = {action.name for action, _ in claim.available_actions(user)}
+        offered = claim.available_actions(user)
+        ready = {action.name for action, reason in offered if not reason}
+        shown = {action.name for action, reason in offered if isinstance(reason, Shown)}
         permitted = {a for a, sources in SOURCES.items() if state in sources and WHO_MAY[a][persona] == OK}
-        assert offered == permitted, persona
+        refused_shown = {a for a, sources in SOURCES.items() if state in sources and persona in SHOWN.get(a, ())}
+        assert ready == permitted, persona
+        assert shown == refused_shown, persona
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

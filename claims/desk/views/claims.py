@@ -55,15 +55,16 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
     user = request.user
     claim.load_verdicts()
     draft = claim.draft
+    evidence = list(claim.evidence.with_sources().select_related("added_by", "hand_checked_by"))
+    claim.know_evidence(evidence)  # the sign-off rules read it rather than ask again
     can_research = workflow.research_refusal(claim, user) is None
     actions = []
     people = None  # the desk's people, read once for every form that asks for one
     for action, not_ready in claim.available_actions(user):
         form = forms.get(f"action_{action.name}") or _action_form(action, claim)
         if action.asks_person:
-            people = form.offer_people(people)
+            people = form.offer_people(people, unfit=action.unfit(claim, user) if action.unfit else ())
         actions.append({"action": action, "not_ready": not_ready, "form": form})
-    evidence = list(claim.evidence.with_sources().select_related("added_by"))
     # A claim with a hundred sources shows the first ones until asked for all:
     # drawing each costs the page more than reading it.
     shown = len(evidence) if request.GET.get("evidence") == "all" else settings.DESK_EVIDENCE_SHOWN
@@ -73,7 +74,8 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         "actions": actions,
         # Checked before? Offered while the claim is still to be researched.
         "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
-        "duplicates": claim.duplicates.all(),
+        # claim_for tells whether there are any, sparing the page a query.
+        "duplicates": claim.duplicates.all() if getattr(claim, "has_duplicates", True) else [],
         "evidence": evidence[:shown],
         "evidence_hidden": len(evidence) - len(evidence[:shown]),
         # The version the desk works on, else the one readers see.
@@ -87,8 +89,18 @@ def _claim_page(request: HttpRequest, claim: Claim, *, status: int = 200, **form
         "publishing_check": check_before_publishing(claim, evidence)
         if any(item["action"].name == "publish" for item in actions)
         else None,
+        **_signoff_context(claim, user),
     }
     return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _signoff_context(claim: Claim, user: Any) -> dict[str, Any]:
+    """Who declared a conflict, and (in review) the approvals so far: read
+    with the deeds the rules already read, and the policy only in review."""
+    context: dict[str, Any] = {"conflicts": claim.deeds.conflicts, "my_conflict": user.pk in claim.conflicted}
+    if claim.state == workflow.State.IN_REVIEW:
+        context["approvals"] = {"names": claim.approver_names, "needed": claim.approvals_needed}
+    return context
 
 
 def _form_class(action: str) -> type[TransitionForm]:
@@ -190,7 +202,9 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
 def _evidence_fragment(
     request: HttpRequest, claim: Claim, evidence_pk: int, *, status: int | None = None
 ) -> HttpResponse:
-    item = get_object_or_404(claim.evidence.with_sources().select_related("added_by"), pk=evidence_pk)
+    item = get_object_or_404(
+        claim.evidence.with_sources().select_related("added_by", "hand_checked_by"), pk=evidence_pk
+    )
     if not request.htmx:
         return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
     context = {"claim": claim, "item": item, "can_research": workflow.research_refusal(claim, request.user) is None}

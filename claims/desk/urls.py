@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from claims.desk.views import articles, claimants, claims, queues, signoff, sources, suggestions
+from claims.desk.views import articles, claimants, claims, policy, queues, sources, suggestions
 
 app_name = "desk"
 
@@ -25,11 +25,11 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/<int:evidence_pk>/refetch/", claims.evidence_refetch, name="evidence_refetch"),
     path(
         "claims/<int:pk>/evidence/<int:evidence_pk>/hand-check/",
-        signoff.evidence_hand_check,
+        claims.evidence_hand_check,
         name="evidence_hand_check",
     ),
-    path("claims/<int:pk>/conflict/", signoff.claim_conflict, name="claim_conflict"),
-    path("settings/", signoff.desk_settings, name="settings"),
+    path("claims/<int:pk>/conflict/", claims.claim_conflict, name="claim_conflict"),
+    path("settings/", policy.desk_settings, name="settings"),
     path("claims/<int:pk>/verdict/", claims.claim_verdict, name="claim_verdict"),
     path("claims/<int:pk>/comment/", claims.claim_comment, name="claim_comment"),
     path("claims/<int:pk>/activity/", claims.claim_activity, name="claim_activity"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import limits, params, workflow
@@ -21,6 +22,7 @@ from claims.desk.forms import (
     CommentForm,
     CorrectionForm,
     EvidenceForm,
+    ReasonForm,
     TransitionForm,
     VerdictForm,
 )
@@ -245,6 +247,38 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
     return _after_change(request, claim, "Draft verdict saved.")
+
+
+@require_POST
+@desk_member_required
+def claim_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Declare a conflict of interest on the claim, for oneself."""
+    claim = claim_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you have a conflict of interest."))
+        return _claim_page(request, claim, status=422)
+    try:
+        claim.declare_conflict(by=request.user, reason=form.cleaned_data["reason"])
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, _("Conflict of interest declared: a colleague will act on this claim."))
+
+
+@require_POST
+@desk_member_required
+def evidence_hand_check(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Vouch for a quote the worker did not find in its source, saying why."""
+    claim = claim_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say how you checked the quote."))
+        return _claim_page(request, claim, status=422)
+    try:
+        claim.check_quote_by_hand(by=request.user, evidence_id=evidence_pk, reason=form.cleaned_data["reason"])
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, _("Quote marked as checked by hand."))
 
 
 @require_POST

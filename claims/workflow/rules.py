@@ -75,13 +75,15 @@ def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
     refusal = _conflict(claim, user) or _own_work(claim, user)
     if refusal:
         return refusal
-    # The requested reviewer looks first; once they approved, any colleague
-    # may add the approvals the policy asks for.
+    # The requested reviewer looks first; once they approved (or can no
+    # longer: a conflict declared), any colleague may add the approvals the
+    # policy asks for.
     if (
         claim.reviewer_id
         and claim.reviewer_id != user.pk
         and not is_editor(user)
         and claim.reviewer_id not in claim.approvers
+        and claim.reviewer_id not in claim.conflicted
     ):
         return f"This claim waits for {display_name(claim.reviewer)}'s review."
     return None

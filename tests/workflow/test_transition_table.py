@@ -147,3 +147,35 @@ def test_outsider_may_not_research_or_comment(state: str, outsider: Any, make_cl
             NotPermitted,
             lambda: claim.save_draft_verdict(by=outsider, rating=rating, summary="x", explanation="", based_on=None),
         )
+
+
+# --- The same table with a conflict of interest declared: whoever may take an
+# action takes none on a claim they declared a conflict on, and the page says why.
+
+ALLOWED = [
+    pytest.param(action, state, persona, id=f"{action}-{state}-{persona}")
+    for action, sources in SOURCES.items()
+    for state in sources
+    for persona in PERSONAS
+    if WHO_MAY[action][persona] == OK
+]
+
+
+@pytest.mark.parametrize(("action", "state", "persona"), ALLOWED)
+def test_transition_table_with_a_conflict_declared(
+    action: str, state: str, persona: str, people: dict[str, Any], make_claim: Any
+) -> None:
+    user = people[persona]
+    claim = claim_for(make_claim, state, people["checker"])
+    claim.declare_conflict(by=user, reason="The claimant is my sister.")
+    claim = Claim.objects.get(pk=claim.pk)
+    params = params_for(action, people)
+    assert_refused(
+        claim,
+        NotPermitted,
+        lambda: claim.transition(action, by=user, expected_state=state, params=params),
+        match="You declared a conflict of interest on this claim",
+    )
+    reasons = {offered.name: reason for offered, reason in claim.available_actions(user)}
+    assert isinstance(reasons[action], Shown)
+    assert "conflict of interest" in reasons[action]

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +110,22 @@ class DeskPolicy(models.Model):
             policy.save()
             SecurityEvent.record(SecurityEvent.Kind.POLICY_CHANGED, request, user=by, note="; ".join(changes))
         return changes
+
+    @classmethod
+    def as_annotation(cls) -> Subquery:
+        """The policy's row as one JSON value, for a query of claims to carry
+        (`Claim.policy` reads it): the claim page asks no query of its own."""
+        row = JSONObject(**{name: name for name in cls.EDITABLE})
+        return Subquery(cls.objects.filter(pk=1).values_list(row)[:1], output_field=models.JSONField())
+
+    @classmethod
+    def from_annotation(cls, row: dict[str, Any] | None) -> DeskPolicy:
+        policy = cls(pk=1)
+        for name, value in (row or {}).items():
+            # SQLite's JSON says 1 and 0 for booleans.
+            is_bool = isinstance(cls._meta.get_field(name), models.BooleanField)
+            setattr(policy, name, bool(value) if is_bool else value)
+        return policy
 
     @staticmethod
     def history(limit: int = 10) -> models.QuerySet:

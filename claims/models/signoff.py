@@ -93,6 +93,10 @@ class SignOff:
 
     @cached_property
     def policy(self) -> DeskPolicy:
+        """The desk policy, read with the claim when its query carried it
+        (`DeskPolicy.as_annotation()`), else now."""
+        if "desk_policy" in self.__dict__:
+            return DeskPolicy.from_annotation(self.__dict__["desk_policy"])
         return DeskPolicy.current()
 
     @cached_property
@@ -165,7 +169,7 @@ class SignOff:
 
     def forget_signoff(self) -> None:
         """Read who did what, the conflicts and the evidence again next time."""
-        for name in ("deeds", "evidence_facts", "policy"):
+        for name in ("deeds", "evidence_facts", "policy", "desk_policy"):
             self.__dict__.pop(name, None)
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:

@@ -226,3 +226,19 @@ def test_the_policy_is_read_once_per_claim(
     with django_assert_num_queries(0):
         for _ in range(3):
             assert claim.approvals_needed == 1
+
+
+@pytest.mark.parametrize("values", [{}, {"approvals_needed": 3, "editor_may_publish_own": True, "min_sites": 2}])
+def test_the_policy_read_with_the_claim_is_the_policy(
+    values: dict[str, Any], make_claim: Any, editor: Any, django_assert_num_queries: Any
+) -> None:
+    """The claim page reads the policy in the claim's own query."""
+    if values:
+        set_policy(editor, **values)
+    claim = make_claim(state=State.IN_REVIEW)
+    claim = Claim.objects.annotate(desk_policy=DeskPolicy.as_annotation()).get(pk=claim.pk)
+    current = DeskPolicy.current()
+    with django_assert_num_queries(0):
+        for name in DeskPolicy.EDITABLE:
+            assert getattr(claim.policy, name) == getattr(current, name), name
+            assert type(getattr(claim.policy, name)) is type(getattr(current, name)), name

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims import workflow
-from claims.models import Claim
+from claims.models import Claim, DeskPolicy
 
 
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,5 +45,7 @@ def claim_for(user: Any, pk: int) -> Claim:
         raise PermissionDenied("The desk is for fact-checkers and editors.")
     # Whether other claims repeat it: the claim page asks for them only then.
     repeats = Exists(Claim.objects.filter(duplicate_of=OuterRef("pk")))
-    claims = Claim.objects.select_related("article", "assignee", "reviewer").annotate(has_duplicates=repeats)
+    claims = Claim.objects.select_related("article", "assignee", "reviewer").annotate(
+        has_duplicates=repeats, desk_policy=DeskPolicy.as_annotation()
+    )
     return get_object_or_404(claims, pk=pk)

@@ -233,9 +233,9 @@ def test_the_policy_read_with_the_claim_is_the_policy(
     values: dict[str, Any], make_claim: Any, editor: Any, django_assert_num_queries: Any
 ) -> None:
     """The claim page reads the policy in the claim's own query."""
+    claim = make_claim(state=State.IN_REVIEW)
     if values:
         set_policy(editor, **values)
-    claim = make_claim(state=State.IN_REVIEW)
     claim = Claim.objects.annotate(desk_policy=DeskPolicy.as_annotation()).get(pk=claim.pk)
     current = DeskPolicy.current()
     with django_assert_num_queries(0):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tld import get_fld
 
 from claims import workflow
@@ -185,13 +186,13 @@ class SignOff:
         if error:
             raise error
         if not reason.strip():
-            raise workflow.GuardFailed("Say why, in the reason.")
+            raise workflow.GuardFailed(_("Say why, in the reason."))
         try:
             with transaction.atomic():
                 conflict = Conflict.objects.create(claim=self, person=by, reason=reason.strip())
                 self.log(by, "conflict_declared", note=conflict.reason)
         except IntegrityError:
-            raise workflow.StaleState("You already declared a conflict of interest on this claim.") from None
+            raise workflow.StaleState(_("You already declared a conflict of interest on this claim.")) from None
         return conflict
 
     def check_quote_by_hand(self: Claim, *, by: AbstractBaseUser, evidence_id: int, reason: str) -> Evidence:
@@ -201,18 +202,19 @@ class SignOff:
             claim = self._locked_for(by, workflow.research_refusal)
             evidence = claim.evidence.select_related("source").filter(pk=evidence_id).first()
             if evidence is None:
-                raise workflow.StaleState("That piece of evidence was removed.")
+                raise workflow.StaleState(_("That piece of evidence was removed."))
             if not evidence.quote_missing:
                 raise workflow.StaleState(
-                    f"This quote is “{evidence.get_quote_check_display().lower()}”: only a quote not found in its "
-                    "source is checked by hand."
+                    _("This quote is “%(check)s”: only a quote not found in its source is checked by hand.")
+                    % {"check": evidence.get_quote_check_display().lower()}
                 )
             if evidence.hand_checked_at is not None:
                 raise workflow.StaleState(
-                    f"{workflow.display_name(evidence.hand_checked_by)} already checked this quote by hand."
+                    _("%(name)s already checked this quote by hand.")
+                    % {"name": workflow.display_name(evidence.hand_checked_by)}
                 )
             if not reason.strip():
-                raise workflow.GuardFailed("Say how you checked the quote, in the reason.")
+                raise workflow.GuardFailed(_("Say how you checked the quote, in the reason."))
             evidence.hand_checked_by = by
             evidence.hand_checked_at = timezone.now()
             evidence.hand_check_reason = reason.strip()

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from claims.workflow.basics import (
     Params,
     Shown,
@@ -18,10 +21,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from claims.models import Claim
-
-
-def pluralize(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 # --- Who may act. Each returns None when allowed, or the reason it is refused.
@@ -37,7 +36,7 @@ def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | N
 
 def _conflict(claim: Claim, user: AbstractBaseUser) -> str | None:
     if user.pk in claim.conflicted:
-        return Shown("You declared a conflict of interest on this claim; a colleague must act on it.")
+        return Shown(_("You declared a conflict of interest on this claim; a colleague must act on it."))
     return None
 
 
@@ -63,9 +62,9 @@ def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | No
 def _own_work(claim: Claim, user: AbstractBaseUser) -> str | None:
     """Four eyes by what people did, not by who is assigned now."""
     if user.pk in claim.deeds.researchers:
-        return Shown("You researched this claim; a colleague must review it.")
+        return Shown(_("You researched this claim; a colleague must review it."))
     if user.pk in claim.deeds.writers:
-        return Shown("You wrote its draft verdict; a colleague must review it.")
+        return Shown(_("You wrote its draft verdict; a colleague must review it."))
     return None
 
 
@@ -95,7 +94,14 @@ def approver(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
         return refusal
     if user.pk in claim.approvers:
         missing = claim.approvals_needed - len(claim.approvers)
-        return Shown(f"You approved it already; it needs {missing} more approval{pluralize(missing)} from colleagues.")
+        return Shown(
+            ngettext(
+                "You approved it already; it needs %(count)d more approval from colleagues.",
+                "You approved it already; it needs %(count)d more approvals from colleagues.",
+                missing,
+            )
+            % {"count": missing}
+        )
     return None
 
 
@@ -104,7 +110,7 @@ def publisher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | Non
     if refusal:
         return refusal
     if user.pk in claim.contributors and not claim.policy.editor_may_publish_own:
-        return Shown("You researched or wrote this claim; the desk's policy asks another editor to publish it.")
+        return Shown(_("You researched or wrote this claim; the desk's policy asks another editor to publish it."))
     return None
 
 
@@ -129,27 +135,29 @@ def meets_evidence_checklist(claim: Claim, user: AbstractBaseUser, params: Param
     facts, policy = claim.evidence_facts, claim.policy
     if facts.sourced < policy.min_evidence:
         wanted = policy.min_evidence
-        return (
-            f"Add at least {wanted} piece{pluralize(wanted)} of evidence with a source first "
-            f"(the desk's policy; {facts.sourced} so far)."
-        )
+        return ngettext(
+            "Add at least %(wanted)d piece of evidence with a source first (the desk's policy; %(have)d so far).",
+            "Add at least %(wanted)d pieces of evidence with a source first (the desk's policy; %(have)d so far).",
+            wanted,
+        ) % {"wanted": wanted, "have": facts.sourced}
     if len(facts.sites) < policy.min_sites:
-        return (
-            f"Cite at least {policy.min_sites} different sites (the desk's policy); "
-            f"the evidence cites {len(facts.sites)}."
-        )
+        return _("Cite at least %(wanted)d different sites (the desk's policy); the evidence cites %(have)d.") % {
+            "wanted": policy.min_sites,
+            "have": len(facts.sites),
+        }
     if policy.needs_fetched_copy and not facts.fetched:
-        return "The desk's policy asks for at least one cited page fetched and stored; none is yet."
+        return _("The desk's policy asks for at least one cited page fetched and stored; none is yet.")
     return None
 
 
 def quotes_checked(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     missing = claim.evidence_facts.quotes_to_check
     if missing:
-        return (
-            f"{missing} quote{pluralize(missing)} {'was' if missing == 1 else 'were'} not found in the source: "
-            "check each by hand (saying why) or remove it."
-        )
+        return ngettext(
+            "%(count)d quote was not found in the source: check each by hand (saying why) or remove it.",
+            "%(count)d quotes were not found in the source: check each by hand (saying why) or remove it.",
+            missing,
+        ) % {"count": missing}
     return None
 
 
@@ -157,7 +165,7 @@ def person_on_desk(claim: Claim, user: AbstractBaseUser, params: Params) -> str 
     if params.person is None or not is_checker(params.person):
         return "Choose a fact-checker or editor."
     if params.person.pk in claim.conflicted:
-        return f"{display_name(params.person)} declared a conflict of interest on this claim."
+        return _("%(name)s declared a conflict of interest on this claim.") % {"name": display_name(params.person)}
     return None
 
 
@@ -168,12 +176,11 @@ def reviewer_is_not_researcher(claim: Claim, user: AbstractBaseUser, params: Par
     if not is_checker(person):
         return "The reviewer must be a fact-checker or editor."
     if person.pk in claim.contributors or person.pk == user.pk:
-        return (
-            f"The reviewer must be someone other than the researcher: "
-            f"{display_name(person)} researched or wrote this claim."
-        )
+        return _("The reviewer must be someone other than the researcher: %(name)s researched or wrote this claim.") % {
+            "name": display_name(person)
+        }
     if person.pk in claim.conflicted:
-        return f"{display_name(person)} declared a conflict of interest on this claim."
+        return _("%(name)s declared a conflict of interest on this claim.") % {"name": display_name(person)}
     return None
 
 

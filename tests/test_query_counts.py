@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import Article, Claim, Source, Suggestion
-from tests.conftest import ArticleFactory
+from claims.models import Article, Claim, DeskPolicy, Rating, Source, Suggestion
+from tests.conftest import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def desk(make_claim: Any, publish: Any, checker: Any, editor: Any) -> Callable[[
     rows: dict[str, Any] = {}
 
     def grow(n: int) -> dict[str, Any]:
+        DeskPolicy.change(by=editor, approvals_needed=1)  # `publish` approves once
         for i in range(n):
             published = publish(
                 text=f"Claim {i} says {300 + i} people were arrested.",
@@ -41,8 +42,24 @@ def desk(make_claim: Any, publish: Any, checker: Any, editor: Any) -> Callable[[
             Claim.objects.add(by=checker, text=f"{700 + i} were arrested.", article=article)
             rows.setdefault("article", article)
             Suggestion.objects.create(text=f"Were {900 + i} people arrested?", email="reader@example.org")
-        # The claim whose own lists grow: evidence, comments and activity.
-        heavy = rows.setdefault("heavy", make_claim(state=workflow.State.RESEARCHING))
+        # The claim whose own lists grow: evidence, comments and activity; with
+        # a draft verdict, so every guard of `submit` is asked.
+        if "heavy" not in rows:
+            rows["heavy"] = make_claim(state=workflow.State.RESEARCHING)
+            rows["heavy"].save_draft_verdict(
+                by=checker, rating=Rating.objects.get(label="False"), summary="No.", explanation="", based_on=None
+            )
+        heavy = rows["heavy"]
+        # A claim in review on a desk asking for two approvals: one given, a
+        # conflict declared, more of both as the desk grows.
+        rows.setdefault("review", make_claim(state=workflow.State.IN_REVIEW))
+        DeskPolicy.change(by=editor, approvals_needed=3)
+        for i in range(n):
+            person = UserFactory(groups=[workflow.CHECKERS_GROUP])
+            if i == 0 and not rows["review"].approvers:
+                rows["review"].transition("approve", by=person, expected_state=None)
+            else:
+                Claim.objects.get(pk=rows["review"].pk).declare_conflict(by=person, reason=f"Reason {i}")
         for i in range(n):
             heavy.add_evidence(
                 by=checker, url=f"https://example.org/source-{heavy.evidence.count()}", quote=f"{i} people"
@@ -61,6 +78,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "team queue, search": lambda r: "/desk/claims/?q=arrested",
     "team queue, by demand": lambda r: "/desk/claims/?sort=demand",
     "claim page": lambda r: f"/desk/claims/{r['heavy'].pk}/",
+    "claim page, in review": lambda r: f"/desk/claims/{r['review'].pk}/",
     "published claim page": lambda r: f"/desk/claims/{r['published'].pk}/",
     "new claim": lambda r: "/desk/claims/new/",
     "checked before?": lambda r: "/desk/claims/similar/?text=300+people+were+arrested",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
-from claims.models import Article, Claim, Claimant, Evidence, Notification, Profile, Rating
+from claims.models import Article, Claim, Claimant, DeskPolicy, Evidence, Notification, Profile, Rating
 from claims.models.people import validate_time_zone
 from claims.params import MAX_ID
 from claims.sources.fields import FetchableURLField
@@ -201,13 +201,16 @@ class TransitionForm(forms.Form):
     def clean_note(self) -> str:
         return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
 
-    def offer_people(self, people: list[Any] | None) -> list[Any]:
-        """Offer these people (read once per page for all its forms); the
-        list, read now if not given. A post still validates against the
-        queryset."""
+    def offer_people(self, people: list[Any] | None, unfit: Iterable[int] = ()) -> list[Any]:
+        """Offer these people (read once per page for all its forms) but the
+        `unfit` the action would refuse (the claim's researchers as its
+        reviewer, anyone who declared a conflict); the list, read now if not
+        given. A post still validates against the queryset, and the workflow
+        refuses the unfit."""
         people = list(self.fields["person"].queryset) if people is None else people
         field = self.fields["person"]
-        offered = [(person.pk, field.label_from_instance(person)) for person in people]
+        unfit = frozenset(unfit)
+        offered = [(person.pk, field.label_from_instance(person)) for person in people if person.pk not in unfit]
         field.choices = [("", field.empty_label), *offered]
         return people
 
@@ -238,6 +241,21 @@ class CorrectionForm(TransitionForm):
     def params(self) -> workflow.Params:
         verdict = {key: self.cleaned_data[key] for key in ("rating", "summary", "explanation")}
         return workflow.Params(note=self.cleaned_data["note"].strip(), verdict=verdict)
+
+
+class ReasonForm(forms.Form):
+    """Why: a conflict of interest declared, a quote checked by hand."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reason(self) -> str:
+        return _max_chars(self.cleaned_data["reason"], MAX_NOTE_CHARS, "The reason")
+
+
+class DeskPolicyForm(forms.ModelForm):
+    class Meta:
+        model = DeskPolicy
+        fields = DeskPolicy.EDITABLE
 
 
 # Searches become LIKE patterns, which SQLite refuses past 50,000 bytes (a

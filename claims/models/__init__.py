@@ -13,6 +13,8 @@
 - `security`: the append-only log of log-ins and refusals
 - `notifications`: what a person on the desk must know, and its email
 - `people`: each person's own settings (time zone, which emails)
+- `policy`: the desk policy (what sign-off means) and declared conflicts
+- `signoff`: what the sign-off rules read of a claim (mixed into Claim)
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -31,6 +33,7 @@ from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
 from claims.models.people import Profile
+from claims.models.policy import Conflict, DeskPolicy
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
 from claims.models.stored_copies import store_snapshot
@@ -47,6 +50,8 @@ __all__ = [
     "ClaimQuerySet",
     "Claimant",
     "ClaimantQuerySet",
+    "Conflict",
+    "DeskPolicy",
     "Evidence",
     "Notification",
     "NotificationQuerySet",

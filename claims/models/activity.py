@@ -65,6 +65,8 @@ ACTIVITY_LABELS = {
     "evidence_added": "Added evidence",
     "evidence_removed": "Removed evidence",
     "verdict_saved": "Saved the draft verdict",
+    "quote_hand_checked": "Checked a quote by hand",
+    "conflict_declared": "Declared a conflict of interest",
     "source_fetched": "Source fetched",
     "source_failed": "Source fetch failed",
     "source_changed": "Source changed",

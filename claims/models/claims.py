@@ -27,6 +27,7 @@ from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
 from claims.models.claim_edits import ClaimEdits
 from claims.models.claim_queries import ClaimQuerySet
+from claims.models.signoff import SignOff
 from claims.models.sources import Evidence, Source
 from claims.models.suggestions import tell_on_commit
 from claims.models.verdicts import (
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class Claim(ClaimEdits, models.Model):
+class Claim(ClaimEdits, SignOff, models.Model):
     """One checkable statement, as said. The unit of work."""
 
     class Priority(models.IntegerChoices):
@@ -215,13 +216,15 @@ class Claim(ClaimEdits, models.Model):
             if refusal:
                 raise refusal
             from_state = claim.state
+            # Read before the effect changes the claim: an approval short of
+            # the policy's count is logged, and the claim stays in review.
+            reached, note = action.reaches_target(claim, by), action.note(claim, by, params)
             if action.effect:
                 action.effect(claim, by, params)
-            if action.target:
+            if action.target and reached:
                 claim.state = action.target
             claim.revision += 1
             claim.save()
-            note = params.note or workflow.default_note(params)
             claim.log(by, action.name, note=note, from_state=from_state)
             claim._after_transition(action, by)
         return claim
@@ -250,6 +253,7 @@ class Claim(ClaimEdits, models.Model):
         )
 
     def log(self, actor: AbstractBaseUser | None, action: str, *, note: str = "", from_state: str = "") -> Activity:
+        self.forget_signoff()  # who did what changed
         return Activity.objects.create(
             claim=self, actor=actor, action=action, from_state=from_state or self.state, to_state=self.state, note=note
         )
@@ -344,6 +348,7 @@ class Claim(ClaimEdits, models.Model):
             draft.save()
             claim.log(by, "verdict_saved", note=f"{rating.label}: {summary}")
         self.forget_verdicts()  # the caller's copy shows the new draft
+        self.forget_signoff()
         return draft
 
     def add_evidence(self, *, by: AbstractBaseUser, url: str = "", **fields: Any) -> Evidence:
@@ -352,6 +357,7 @@ class Claim(ClaimEdits, models.Model):
             source = Source.for_url(url) if url else None
             evidence = Evidence.objects.create(claim=claim, source=source, added_by=by, **fields)
             claim.log(by, "evidence_added", note=evidence.describe())
+        self.forget_signoff()
         return evidence
 
     def remove_evidence(self, *, by: AbstractBaseUser, evidence_id: int) -> None:
@@ -362,6 +368,7 @@ class Claim(ClaimEdits, models.Model):
                 raise workflow.StaleState("That piece of evidence was already removed.")
             evidence.delete()
             claim.log(by, "evidence_removed", note=evidence.describe())
+        self.forget_signoff()
 
     def refetch_source(self, *, by: AbstractBaseUser, evidence_id: int) -> bool:
         """Fetch again the source a piece of this claim's evidence cites, and

@@ -198,6 +198,8 @@ def after_transition(claim: Claim, action_name: str, actor: AbstractBaseUser) ->
     elif action_name in ("request_changes", "send_back"):
         kind, recipients = Kind.CHANGES, [claim.assignee]
     elif action_name == "approve":
+        if claim.state != workflow.State.APPROVED:
+            return  # an approval short of the desk policy's count: still in review
         kind, recipients = Kind.APPROVED, list(editors())
     elif action_name == "publish":
         kind, recipients = Kind.PUBLISHED, [claim.assignee, claim.reviewer]

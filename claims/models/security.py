@@ -34,6 +34,7 @@ class SecurityEvent(AppendOnly):
         SECOND_FACTOR_SET_UP = "second_factor_set_up", "Set up two-factor authentication"
         RECOVERY_CODES_MADE = "recovery_codes_made", "Made new recovery codes"
         REFUSED = "refused", "Refused a page or an action"
+        POLICY_CHANGED = "policy_changed", "Changed the desk policy"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -365,6 +365,14 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=0, help_text="Counts edits, so a form from before one is stale.")
+    # A quote the worker did not find in the fetched page (a scan, a page that
+    # draws its text by script), vouched for by a person: who, when and why.
+    # Readers never see it as a verified quote.
+    hand_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hand_checked_at = models.DateTimeField(null=True, blank=True)
+    hand_check_reason = models.TextField(blank=True)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -378,3 +386,18 @@ class Evidence(models.Model):
     def describe(self) -> str:
         where = self.source.url if self.source_id else self.offline_source
         return f"{self.get_stance_display()}: {where}"
+
+    @property
+    def quote_missing(self) -> bool:
+        """A quote the worker did not find in its fetched source."""
+        return bool(self.quote.strip() and self.source_id and self.quote_check == self.QuoteCheck.NOT_FOUND)
+
+    @property
+    def needs_hand_check(self) -> bool:
+        """Blocks `submit` until someone checks it by hand, saying why."""
+        return self.quote_missing and self.hand_checked_at is None
+
+    @property
+    def quote_verified(self) -> bool:
+        """Readers may see the quote marked as found in the stored copy."""
+        return bool(self.source_id) and self.quote_check == self.QuoteCheck.FOUND

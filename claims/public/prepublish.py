@@ -11,7 +11,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from claims.models import Claim, Evidence, Source
 from claims.public.claimreview import claim_review
+from claims.workflow import display_name
 
+# Enough of a quote to recognise it in the list.
+QUOTE_SHOWN = 120
 # Google's fact-check markup guidance: claimReviewed shows at most 75 characters.
 CLAIM_REVIEWED_LIMIT = 75
 
@@ -45,5 +48,27 @@ def check_before_publishing(claim: Claim, evidence: list[Evidence]) -> Publishin
         warnings.append("The verdict's rating has no label: readers and search engines would see no conclusion.")
     if not any(item.source and item.source.status == Source.Status.FETCHED for item in evidence):
         warnings.append("No evidence comes from a fetched source: readers will have no stored copy to check.")
+    warnings += _quotes_to_look_at(evidence)
     review = claim_review(claim, verdict) if verdict is not None else {}
     return PublishingCheck(claim_review=review, warnings=warnings)
+
+
+def _quotes_to_look_at(evidence: list[Evidence]) -> list[str]:
+    """Quotes the worker could not confirm word for word: worth a look before
+    readers see them."""
+    warnings = []
+    for item in evidence:
+        if not item.quote.strip() or not item.source_id:
+            continue
+        where = item.source.title or item.source.url
+        quote = item.quote if len(item.quote) <= QUOTE_SHOWN else f"{item.quote[:QUOTE_SHOWN]}…"
+        if item.quote_check == Evidence.QuoteCheck.CLOSE:
+            warnings.append(f"A quote is only a close match in {where}: “{quote}”. Check the wording.")
+        elif item.quote_check == Evidence.QuoteCheck.NOT_CHECKABLE:
+            warnings.append(f"A quote cannot be checked against {where} (no text to look in): “{quote}”.")
+        elif item.quote_missing and item.hand_checked_at is not None:
+            warnings.append(
+                f"A quote was not found in {where} and was checked by hand "
+                f"({display_name(item.hand_checked_by)}: {item.hand_check_reason}): “{quote}”."
+            )
+    return warnings

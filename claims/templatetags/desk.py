@@ -61,3 +61,10 @@ def byline(user: Any) -> str:
 def state_label(value: str) -> str:
     """A workflow state's name as people read it: "in_review" -> "In review"."""
     return State(value).label if value in State.values else value
+
+
+@register.filter
+def is_editor(user: Any) -> bool:
+    """For the navigation: the groups are read once per request already (the
+    desk's own check), so this asks nothing more."""
+    return workflow.is_editor(user)

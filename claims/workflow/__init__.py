@@ -7,6 +7,8 @@ model: it is the bottom layer, and the models build on it.
 
     submitted --assign/take--> assigned --start--> researching --submit--> in_review
     in_review --approve--> approved --publish--> published
+        (approve moves on once as many distinct colleagues as the desk policy
+        asks approved; before that each approval is logged, the state stays)
     in_review --request_changes--> researching     approved --send_back--> researching
     submitted --reject--> rejected --reopen--> submitted
     submitted/assigned/researching --mark_duplicate--> rejected (pointing at the original)
@@ -34,6 +36,7 @@ from claims.workflow.basics import (
     NotPermitted,
     Params,
     Rule,
+    Shown,
     StaleState,
     State,
     WorkflowError,
@@ -51,6 +54,9 @@ from claims.workflow.editing import (
     is_correction,
 )
 from claims.workflow.rules import (
+    approvals_with,
+    approver,
+    at_work,
     back_to_the_pool,
     correct,
     desk_member,
@@ -59,9 +65,12 @@ from claims.workflow.rules import (
     has_evidence,
     has_new_verdict,
     has_note,
+    meets_evidence_checklist,
     names_an_original,
     person_on_desk,
     publish,
+    publisher,
+    quotes_checked,
     request_reviewer,
     researcher,
     retract,
@@ -71,6 +80,8 @@ from claims.workflow.rules import (
     set_original,
     set_reviewer,
     take,
+    unfit_to_research,
+    unfit_to_review,
 )
 
 if TYPE_CHECKING:
@@ -91,6 +102,7 @@ __all__ = [
     "NotPermitted",
     "Params",
     "Rule",
+    "Shown",
     "StaleState",
     "State",
     "WorkflowError",
@@ -126,6 +138,11 @@ class Action:
     asks_original: bool = False  # the claim this one repeats
     danger: bool = False
     event: str = ""  # what partners' webhooks are told, for actions readers see
+    # The people the person field must not offer (they would be refused).
+    unfit: Callable[[Claim, AbstractBaseUser], frozenset[int]] | None = None
+    # An action taken by several people before it moves the claim: (how many
+    # with this one, how many needed). Short of the count, the state stays.
+    tally: Callable[[Claim, AbstractBaseUser], tuple[int, int]] | None = None
 
     def refusal(self, claim: Claim, user: AbstractBaseUser, params: Params | None = None) -> WorkflowError | None:
         """Why `user` cannot take this action on `claim` now, or None."""
@@ -145,37 +162,56 @@ class Action:
         """The first guard that fails, to show beside the button ("" when ready)."""
         return next((reason for guard in self.guards if (reason := guard(claim, user, Params()))), "")
 
+    def reaches_target(self, claim: Claim, user: AbstractBaseUser) -> bool:
+        """Whether `user` taking it now moves the claim to `target`."""
+        if self.tally is None:
+            return True
+        done, needed = self.tally(claim, user)
+        return done >= needed
+
+    def note(self, claim: Claim, user: AbstractBaseUser, params: Params) -> str:
+        """What the activity log says of it."""
+        if params.note:
+            return params.note
+        if self.tally is not None:
+            done, needed = self.tally(claim, user)
+            if needed > 1:
+                return f"Approval {done} of {needed}."
+        return default_note(params)
+
 
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action("take", "Take it", (State.SUBMITTED,), State.ASSIGNED, desk_member, effect=take),
+        Action("take", "Take it", (State.SUBMITTED,), State.ASSIGNED, at_work, effect=take),
         Action(
             "assign",
             "Assign",
             (State.SUBMITTED,),
             State.ASSIGNED,
-            desk_member,
+            at_work,
             checks=(person_on_desk,),
             effect=set_assignee,
             asks_person="Assign to",
+            unfit=unfit_to_research,
         ),
         Action(
             "reassign",
             "Reassign",
             (State.ASSIGNED, State.RESEARCHING),
             None,
-            desk_member,
+            at_work,
             checks=(person_on_desk,),
             effect=set_assignee,
             asks_person="Reassign to",
+            unfit=unfit_to_research,
         ),
         Action(
             "reject",
             "Reject",
             (State.SUBMITTED,),
             State.REJECTED,
-            desk_member,
+            at_work,
             checks=(has_note,),
             asks_note=True,
             danger=True,
@@ -187,12 +223,12 @@ ACTIONS: dict[str, Action] = {
             "Mark as a duplicate",
             (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING),
             State.REJECTED,
-            desk_member,
+            at_work,
             checks=(names_an_original,),
             effect=set_original,
             asks_original=True,
         ),
-        Action("reopen", "Reopen", (State.REJECTED,), State.SUBMITTED, desk_member, effect=back_to_the_pool),
+        Action("reopen", "Reopen", (State.REJECTED,), State.SUBMITTED, at_work, effect=back_to_the_pool),
         Action("start", "Start research", (State.ASSIGNED,), State.RESEARCHING, researcher),
         Action(
             "submit",
@@ -200,10 +236,11 @@ ACTIONS: dict[str, Action] = {
             (State.RESEARCHING,),
             State.IN_REVIEW,
             researcher,
-            guards=(has_draft_verdict, has_evidence),
+            guards=(has_draft_verdict, meets_evidence_checklist, quotes_checked),
             checks=(reviewer_is_not_researcher,),
             effect=request_reviewer,
             asks_person="Reviewer (optional)",
+            unfit=unfit_to_review,
         ),
         Action(
             "request_changes",
@@ -220,16 +257,17 @@ ACTIONS: dict[str, Action] = {
             "Approve",
             (State.IN_REVIEW,),
             State.APPROVED,
-            reviewer,
+            approver,
             guards=(has_draft_verdict, has_evidence),
             effect=set_reviewer,
+            tally=approvals_with,
         ),
         Action(
             "publish",
             "Publish",
             (State.APPROVED,),
             State.PUBLISHED,
-            editor,
+            publisher,
             guards=(has_draft_verdict,),
             effect=publish,
             event="published",
@@ -284,12 +322,19 @@ def default_note(params: Params) -> str:
 
 def available_actions(claim: Claim, user: AbstractBaseUser) -> list[tuple[Action, str]]:
     """The actions to offer `user` on `claim`: those from its state that the user
-    may take, each with the reason it is not ready yet ("" when it is)."""
-    return [
-        (action, action.not_ready_reason(claim, user))
-        for action in ACTIONS.values()
-        if claim.state in action.sources and not action.may(claim, user, Params())
-    ]
+    may take, each with the reason it is not ready yet ("" when it is); and
+    those a sign-off rule refuses them (`Shown`), with that reason, for the
+    page to show beside a disabled button."""
+    offered = []
+    for action in ACTIONS.values():
+        if claim.state not in action.sources:
+            continue
+        refusal = action.may(claim, user, Params())
+        if refusal is None:
+            offered.append((action, action.not_ready_reason(claim, user)))
+        elif isinstance(refusal, Shown):
+            offered.append((action, refusal))
+    return offered
 
 
 # --- Research and conversation: not transitions, but rules all the same.

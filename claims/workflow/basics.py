@@ -61,6 +61,13 @@ class StaleState(WorkflowError):
     status = 409
 
 
+class Shown(str):
+    """A refusal of who may act that the claim page shows beside the action's
+    disabled button, instead of leaving the action out: the person works on
+    the desk and the action would be theirs, but a sign-off rule stops them
+    ("You researched this claim; a colleague must review it")."""
+
+
 class GuardFailed(WorkflowError):
     """The action is permitted but the claim is not ready for it (HTTP 422)."""
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from claims.workflow.basics import (
     Params,
+    Shown,
     display_name,
     is_checker,
     is_editor,
@@ -20,6 +24,8 @@ if TYPE_CHECKING:
 
 
 # --- Who may act. Each returns None when allowed, or the reason it is refused.
+# A `Shown` reason is drawn beside the action's disabled button; any other
+# leaves the action off the page.
 
 
 def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
@@ -28,27 +34,83 @@ def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | N
     return "Only fact-checkers and editors work on claims."
 
 
+def _conflict(claim: Claim, user: AbstractBaseUser) -> str | None:
+    if user.pk in claim.conflicted:
+        return Shown(_("You declared a conflict of interest on this claim; a colleague must act on it."))
+    return None
+
+
+def at_work(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    """Anyone on the desk but a person who declared a conflict on the claim."""
+    return desk_member(claim, user, params) or _conflict(claim, user)
+
+
 def editor(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if is_editor(user):
-        return None
-    return "Only an editor may do this."
+    if not is_editor(user):
+        return "Only an editor may do this."
+    return _conflict(claim, user)
 
 
 def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not is_checker(user):
         return desk_member(claim, user, params)
-    if is_editor(user) or claim.assignee_id == user.pk:
-        return None
-    return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
+    if not is_editor(user) and claim.assignee_id != user.pk:
+        return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
+    return _conflict(claim, user)
+
+
+def _own_work(claim: Claim, user: AbstractBaseUser) -> str | None:
+    """Four eyes by what people did, not by who is assigned now."""
+    if user.pk in claim.deeds.researchers:
+        return Shown(_("You researched this claim; a colleague must review it."))
+    if user.pk in claim.deeds.writers:
+        return Shown(_("You wrote its draft verdict; a colleague must review it."))
+    return None
 
 
 def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not is_checker(user):
         return desk_member(claim, user, params)
-    if claim.assignee_id == user.pk:
-        return "You researched this claim; a colleague must review it."
-    if claim.reviewer_id and claim.reviewer_id != user.pk and not is_editor(user):
+    refusal = _conflict(claim, user) or _own_work(claim, user)
+    if refusal:
+        return refusal
+    # The requested reviewer looks first; once they approved (or can no
+    # longer: a conflict declared), any colleague may add the approvals the
+    # policy asks for.
+    if (
+        claim.reviewer_id
+        and claim.reviewer_id != user.pk
+        and not is_editor(user)
+        and claim.reviewer_id not in claim.approvers
+        and claim.reviewer_id not in claim.conflicted
+    ):
         return f"This claim waits for {display_name(claim.reviewer)}'s review."
+    return None
+
+
+def approver(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    refusal = reviewer(claim, user, params)
+    if refusal:
+        return refusal
+    if user.pk in claim.approvers:
+        missing = claim.approvals_needed - len(claim.approvers)
+        return Shown(
+            ngettext(
+                "You approved it already; it needs %(count)d more approval from colleagues.",
+                "You approved it already; it needs %(count)d more approvals from colleagues.",
+                missing,
+            )
+            % {"count": missing}
+        )
+    return None
+
+
+def publisher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    refusal = editor(claim, user, params)
+    if refusal:
+        return refusal
+    if user.pk in claim.contributors and not claim.policy.editor_may_publish_own:
+        return Shown(_("You researched or wrote this claim; the desk's policy asks another editor to publish it."))
     return None
 
 
@@ -63,25 +125,82 @@ def has_draft_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> s
 
 
 def has_evidence(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if not claim.evidence.exists():
+    if not claim.evidence_facts.sourced:
         return "Add at least one piece of evidence first."
+    return None
+
+
+def meets_evidence_checklist(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    """The desk policy's evidence checklist."""
+    facts, policy = claim.evidence_facts, claim.policy
+    if facts.sourced < policy.min_evidence:
+        wanted = policy.min_evidence
+        return ngettext(
+            "Add at least %(wanted)d piece of evidence with a source first (the desk's policy; %(have)d so far).",
+            "Add at least %(wanted)d pieces of evidence with a source first (the desk's policy; %(have)d so far).",
+            wanted,
+        ) % {"wanted": wanted, "have": facts.sourced}
+    if len(facts.sites) < policy.min_sites:
+        return _("Cite at least %(wanted)d different sites (the desk's policy); the evidence cites %(have)d.") % {
+            "wanted": policy.min_sites,
+            "have": len(facts.sites),
+        }
+    if policy.needs_fetched_copy and not facts.fetched:
+        return _("The desk's policy asks for at least one cited page fetched and stored; none is yet.")
+    return None
+
+
+def quotes_checked(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
+    missing = claim.evidence_facts.quotes_to_check
+    if missing:
+        return ngettext(
+            "%(count)d quote was not found in the source: check each by hand (saying why) or remove it.",
+            "%(count)d quotes were not found in the source: check each by hand (saying why) or remove it.",
+            missing,
+        ) % {"count": missing}
     return None
 
 
 def person_on_desk(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if params.person is None or not is_checker(params.person):
         return "Choose a fact-checker or editor."
+    if params.person.pk in claim.conflicted:
+        return _("%(name)s declared a conflict of interest on this claim.") % {"name": display_name(params.person)}
     return None
 
 
 def reviewer_is_not_researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    if params.person is None:
+    person = params.person
+    if person is None:
         return None
-    if not is_checker(params.person):
+    if not is_checker(person):
         return "The reviewer must be a fact-checker or editor."
-    if params.person.pk == claim.assignee_id:
-        return "The reviewer must be someone other than the researcher."
+    if person.pk in claim.contributors or person.pk == user.pk:
+        return _("The reviewer must be someone other than the researcher: %(name)s researched or wrote this claim.") % {
+            "name": display_name(person)
+        }
+    if person.pk in claim.conflicted:
+        return _("%(name)s declared a conflict of interest on this claim.") % {"name": display_name(person)}
     return None
+
+
+# --- Whom a person field may not offer.
+
+
+def unfit_to_review(claim: Claim, user: AbstractBaseUser) -> frozenset[int]:
+    return claim.contributors | claim.conflicted | {user.pk}
+
+
+def unfit_to_research(claim: Claim, user: AbstractBaseUser) -> frozenset[int]:
+    return claim.conflicted
+
+
+# --- The approvals the policy asks for.
+
+
+def approvals_with(claim: Claim, user: AbstractBaseUser) -> tuple[int, int]:
+    """(approvals counting this one, approvals needed)."""
+    return len(set(claim.approvers) | {user.pk}), claim.approvals_needed
 
 
 def has_note(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from claims import workflow
-from claims.models import Article, Claim, Claimant, Evidence, Rating, Source, store_snapshot
+from claims.models import Activity, Article, Claim, Claimant, DeskPolicy, Evidence, Rating, Source, store_snapshot
 from tests.conftest import ArticleFactory, add_research, log_in
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,10 @@ def world(make_claim: Any, publish: Any, checker: Any) -> dict[str, Any]:
         snapshot=store_snapshot(body, sha256),
     )
     claim = make_claim(state="researching")
-    cited = Evidence.objects.create(claim=claim, source=source, quote="309 people", added_by=checker)
+    # Its quote was not found in the page (a scan, say): checked by hand, once.
+    cited = Evidence.objects.create(
+        claim=claim, source=source, quote="309 people", added_by=checker, quote_check=Evidence.QuoteCheck.NOT_FOUND
+    )
     offline = Evidence.objects.create(claim=claim, offline_source="Interview", added_by=checker)
     article = ArticleFactory(url="https://example.org/story", source=source)
     published = publish(claimant="Lt Gen Asim Bajwa")
@@ -88,6 +91,12 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
         {**DESK, "second_checker": 403},
     ),
     "desk:article_edit": (lambda w: f"/desk/articles/{w['article'].pk}/edit/", DESK),
+    "desk:claim_conflict": (lambda w: f"/desk/claims/{w['claim'].pk}/conflict/", POST_ONLY),
+    "desk:evidence_hand_check": (
+        lambda w: f"/desk/claims/{w['claim'].pk}/evidence/{w['cited'].pk}/hand-check/",
+        POST_ONLY,
+    ),
+    "desk:settings": (lambda w: "/desk/settings/", {**DESK, "checker": 403, "second_checker": 403}),
     "desk:claim_comment": (lambda w: f"/desk/claims/{w['claim'].pk}/comment/", POST_ONLY),
     "desk:claim_activity": (lambda w: f"/desk/claims/{w['claim'].pk}/activity/", DESK),
     "desk:source": (lambda w: f"/desk/sources/{w['source'].pk}/", DESK),
@@ -232,6 +241,7 @@ def test_who_may_take_each_action(
 # --- POST: research, comments, articles and claimants.
 
 RESEARCH = ("login", 403, 302, 403, 302)
+EDITOR = ("login", 403, 403, 403, 302)
 DESK_POST = ("login", 403, 302, 302, 302)
 
 
@@ -250,6 +260,13 @@ def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[st
             RESEARCH,
         ),
         "comment": (f"/desk/claims/{claim.pk}/comment/", {"text": "Who has the ledger?"}, DESK_POST),
+        "declare a conflict": (f"/desk/claims/{claim.pk}/conflict/", {"reason": "My sister said it."}, DESK_POST),
+        "check a quote by hand": (
+            f"/desk/claims/{claim.pk}/evidence/{world['cited'].pk}/hand-check/",
+            {"reason": "The page is a scan; I read it."},
+            RESEARCH,
+        ),
+        "set the desk policy": ("/desk/settings/", {"approvals_needed": 2, "min_evidence": 1, "min_sites": 1}, EDITOR),
         "fetch a source again": (f"/desk/claims/{claim.pk}/evidence/{world['cited'].pk}/refetch/", {}, DESK_POST),
         "new claim": ("/desk/claims/new/", {"text": "309 people were arrested.", "priority": 2}, DESK_POST),
         "new article": ("/desk/articles/new/", {"title": "Briefing"}, DESK_POST),
@@ -282,6 +299,9 @@ POSTS = (
     "remove evidence",
     "save the draft",
     "comment",
+    "declare a conflict",
+    "check a quote by hand",
+    "set the desk policy",
     "fetch a source again",
     "new claim",
     "new article",
@@ -298,12 +318,16 @@ POSTS = (
 def test_who_may_change_what(what: str, role: str, world: dict[str, Any], request: Any, rating: Rating) -> None:
     Source.objects.update(status=Source.Status.FAILED)  # a fetch may be asked for again
     path, data, expected = posts(world, rating)[what]
-    counts = (Evidence.objects.count(), Claim.objects.count(), Article.objects.count())
+    counts = (Evidence.objects.count(), Claim.objects.count(), Article.objects.count(), Activity.objects.count())
+    policy = DeskPolicy.current().approvals_needed
     response = client_as(role, request).post(path, data)
     status = expected[PEOPLE.index(role)]
     assert_answer(response, status)
     if status != 302 or role == "anonymous":
-        assert (Evidence.objects.count(), Claim.objects.count(), Article.objects.count()) == counts
+        assert (Evidence.objects.count(), Claim.objects.count(), Article.objects.count(), Activity.objects.count()) == (
+            counts
+        )
+        assert DeskPolicy.current().approvals_needed == policy
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,12 @@ WHO_MAY: dict[str, dict[str, Any]] = {
 }
 
 
+# The refusals above that the claim page draws beside a disabled button
+# rather than leaving the action out: four eyes (the researcher may not
+# review their own claim).
+SHOWN: dict[str, set[str]] = {"approve": {"checker"}, "request_changes": {"checker"}}
+
+
 @pytest.fixture
 def people(checker: Any, second_checker: Any, editor: Any, outsider: Any) -> dict[str, Any]:
     return {"checker": checker, "second_checker": second_checker, "editor": editor, "outsider": outsider}

@@ -9,9 +9,9 @@ import pytest
 
 from claims import workflow
 from claims.models import Activity, Claim, Rating
-from claims.workflow import NotPermitted, Params, StaleState, State
+from claims.workflow import NotPermitted, Params, Shown, StaleState, State
 from tests.conftest import add_research
-from tests.workflow.conftest import ALL_STATES, OK, PERSONAS, SOURCES, TARGETS, WHO_MAY, assert_refused
+from tests.workflow.conftest import ALL_STATES, OK, PERSONAS, SHOWN, SOURCES, TARGETS, WHO_MAY, assert_refused
 
 
 def _cases() -> list[Any]:
@@ -111,12 +111,17 @@ def test_transition_table(
 
 @pytest.mark.parametrize("state", [State.SUBMITTED, State.ASSIGNED, State.IN_REVIEW, State.APPROVED])
 def test_available_actions_match_the_table(state: str, people: dict[str, Any], make_claim: Any) -> None:
-    """The page offers exactly the actions the table permits from this state."""
+    """The page offers exactly the actions the table permits from this state,
+    and shows those a sign-off rule refuses disabled, with the reason."""
     claim = make_claim(state=state)
     for persona, user in people.items():
-        offered = {action.name for action, _ in claim.available_actions(user)}
+        offered = claim.available_actions(user)
+        ready = {action.name for action, reason in offered if not reason}
+        shown = {action.name for action, reason in offered if isinstance(reason, Shown)}
         permitted = {a for a, sources in SOURCES.items() if state in sources and WHO_MAY[a][persona] == OK}
-        assert offered == permitted, persona
+        refused_shown = {a for a, sources in SOURCES.items() if state in sources and persona in SHOWN.get(a, ())}
+        assert ready == permitted, persona
+        assert shown == refused_shown, persona
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -142,3 +147,35 @@ def test_outsider_may_not_research_or_comment(state: str, outsider: Any, make_cl
             NotPermitted,
             lambda: claim.save_draft_verdict(by=outsider, rating=rating, summary="x", explanation="", based_on=None),
         )
+
+
+# --- The same table with a conflict of interest declared: whoever may take an
+# action takes none on a claim they declared a conflict on, and the page says why.
+
+ALLOWED = [
+    pytest.param(action, state, persona, id=f"{action}-{state}-{persona}")
+    for action, sources in SOURCES.items()
+    for state in sources
+    for persona in PERSONAS
+    if WHO_MAY[action][persona] == OK
+]
+
+
+@pytest.mark.parametrize(("action", "state", "persona"), ALLOWED)
+def test_transition_table_with_a_conflict_declared(
+    action: str, state: str, persona: str, people: dict[str, Any], make_claim: Any
+) -> None:
+    user = people[persona]
+    claim = claim_for(make_claim, state, people["checker"])
+    claim.declare_conflict(by=user, reason="The claimant is my sister.")
+    claim = Claim.objects.get(pk=claim.pk)
+    params = params_for(action, people)
+    assert_refused(
+        claim,
+        NotPermitted,
+        lambda: claim.transition(action, by=user, expected_state=state, params=params),
+        match="You declared a conflict of interest on this claim",
+    )
+    reasons = {offered.name: reason for offered, reason in claim.available_actions(user)}
+    assert isinstance(reasons[action], Shown)
+    assert "conflict of interest" in reasons[action]

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims import workflow
-from claims.models import Claim
+from claims.models import Claim, DeskPolicy
 
 
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -42,4 +43,9 @@ def fragment(request: HttpRequest, template: str, name: str) -> str:
 def claim_for(user: Any, pk: int) -> Claim:
     if not workflow.is_checker(user):
         raise PermissionDenied("The desk is for fact-checkers and editors.")
-    return get_object_or_404(Claim.objects.select_related("article", "assignee", "reviewer"), pk=pk)
+    # Whether other claims repeat it: the claim page asks for them only then.
+    repeats = Exists(Claim.objects.filter(duplicate_of=OuterRef("pk")))
+    claims = Claim.objects.select_related("article", "assignee", "reviewer").annotate(
+        has_duplicates=repeats, desk_policy=DeskPolicy.as_annotation()
+    )
+    return get_object_or_404(claims, pk=pk)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import limits, params, workflow
@@ -21,6 +22,7 @@ from claims.desk.forms import (
     CommentForm,
     CorrectionForm,
     EvidenceForm,
+    ReasonForm,
     TransitionForm,
     VerdictForm,
 )
@@ -57,15 +59,16 @@ def _claim_page(
     user = request.user
     claim.load_verdicts()
     draft = claim.draft
+    evidence = list(claim.evidence.with_sources().select_related("added_by", "hand_checked_by"))
+    claim.know_evidence(evidence)  # the sign-off rules read it rather than ask again
     can_research = workflow.research_refusal(claim, user) is None
     actions = []
     people = None  # the desk's people, read once for every form that asks for one
     for action, not_ready in claim.available_actions(user):
         form = forms.get(f"action_{action.name}") or _action_form(action, claim)
         if action.asks_person:
-            people = form.offer_people(people)
+            people = form.offer_people(people, unfit=action.unfit(claim, user) if action.unfit else ())
         actions.append({"action": action, "not_ready": not_ready, "form": form})
-    evidence = list(claim.evidence.with_sources().select_related("added_by"))
     # A claim with a hundred sources shows the first ones until asked for all:
     # drawing each costs the page more than reading it.
     shown = len(evidence) if request.GET.get("evidence") == "all" else settings.DESK_EVIDENCE_SHOWN
@@ -75,7 +78,8 @@ def _claim_page(
         "actions": actions,
         # Checked before? Offered while the claim is still to be researched.
         "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
-        "duplicates": claim.duplicates.all(),
+        # claim_for tells whether there are any, sparing the page a query.
+        "duplicates": claim.duplicates.all() if getattr(claim, "has_duplicates", True) else [],
         "evidence": evidence[:shown],
         "evidence_hidden": len(evidence) - len(evidence[:shown]),
         # The version the desk works on, else the one readers see.
@@ -92,8 +96,18 @@ def _claim_page(
         "publishing_check": check_before_publishing(claim, evidence)
         if any(item["action"].name == "publish" for item in actions)
         else None,
+        **_signoff_context(claim, user),
     }
     return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _signoff_context(claim: Claim, user: Any) -> dict[str, Any]:
+    """Who declared a conflict, and (in review) the approvals so far: read
+    with the deeds the rules already read, and the policy only in review."""
+    context: dict[str, Any] = {"conflicts": claim.deeds.conflicts, "my_conflict": user.pk in claim.conflicted}
+    if claim.state == workflow.State.IN_REVIEW:
+        context["approvals"] = {"names": claim.approver_names, "needed": claim.approvals_needed}
+    return context
 
 
 def _form_class(action: str) -> type[TransitionForm]:
@@ -199,7 +213,9 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
 def _evidence_fragment(
     request: HttpRequest, claim: Claim, evidence_pk: int, *, status: int | None = None
 ) -> HttpResponse:
-    item = get_object_or_404(claim.evidence.with_sources().select_related("added_by"), pk=evidence_pk)
+    item = get_object_or_404(
+        claim.evidence.with_sources().select_related("added_by", "hand_checked_by"), pk=evidence_pk
+    )
     if not request.htmx:
         return redirect(f"{claim.get_absolute_url()}#evidence-{item.pk}")
     context = {
@@ -255,6 +271,38 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             request, claim, status=error.status, conflict={"theirs": theirs, "mine": mine, "form": again}
         )
     return _after_change(request, claim, "Draft verdict saved.")
+
+
+@require_POST
+@desk_member_required
+def claim_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Declare a conflict of interest on the claim, for oneself."""
+    claim = claim_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you have a conflict of interest."))
+        return _claim_page(request, claim, status=422)
+    try:
+        claim.declare_conflict(by=request.user, reason=form.cleaned_data["reason"])
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, _("Conflict of interest declared: a colleague will act on this claim."))
+
+
+@require_POST
+@desk_member_required
+def evidence_hand_check(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Vouch for a quote the worker did not find in its source, saying why."""
+    claim = claim_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say how you checked the quote."))
+        return _claim_page(request, claim, status=422)
+    try:
+        claim.check_quote_by_hand(by=request.user, evidence_id=evidence_pk, reason=form.cleaned_data["reason"])
+    except workflow.WorkflowError as error:
+        return _refused(request, claim, error)
+    return _after_change(request, claim, _("Quote marked as checked by hand."))
 
 
 @require_POST

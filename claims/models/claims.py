@@ -264,23 +264,16 @@ class Claim(ClaimEdits, SignOff, models.Model):
         now = timezone.now()
         draft = self.draft
         draft.published_at = now
-        draft.credits = [credit(CREDIT_REVIEWED, person) for person in self.approvers()]
+        # Who approved it in the last round of review (claims.models.signoff).
+        reviewed = [credit(CREDIT_REVIEWED, pk, self.deeds.names[pk]) for pk in self.approvers]
+        if not reviewed and self.reviewer:
+            reviewed = [credit(CREDIT_REVIEWED, self.reviewer.pk, workflow.display_name(self.reviewer))]
+        draft.credits = reviewed
         if by is not None:
-            draft.credits.append(credit(CREDIT_PUBLISHED, by))
+            draft.credits.append(credit(CREDIT_PUBLISHED, by.pk, workflow.display_name(by)))
         draft.save(update_fields=["published_at", "credits", "updated_at"])
         self.published_at = self.published_at or now
         self.forget_verdicts()
-
-    def approvers(self) -> list[AbstractBaseUser]:
-        """Who approved the claim since it was last submitted, first first."""
-        steps = self.activities.filter(action__in=("submit", "approve")).select_related("actor")
-        approvers: list[AbstractBaseUser] = []
-        for step in steps.order_by("-created_at", "-pk")[:50]:
-            if step.action == "submit":
-                break
-            if step.actor is not None and step.actor not in approvers:
-                approvers.insert(0, step.actor)
-        return approvers or ([self.reviewer] if self.reviewer else [])
 
     def add_verdict_version(
         self,

@@ -117,13 +117,13 @@ class Verdict(models.Model):
 CREDIT_REVIEWED, CREDIT_PUBLISHED, CREDIT_CORRECTED = "reviewed", "published", "corrected"
 
 
-def credit(role: str, user: Any) -> dict[str, Any]:
-    """One entry of `Verdict.credits`."""
-    return {"role": role, "user": user.pk, "name": user.get_full_name()}
+def credit(role: str, user_id: int, name: str) -> dict[str, Any]:
+    """One entry of `Verdict.credits`: the name as it was when credited."""
+    return {"role": role, "user": user_id, "name": name}
 
 
 def credits_of_correction(previous: Verdict | None, editor: Any) -> list[dict[str, Any]]:
     """A correction's credits: the review and publication of the version it
     corrects, and the editor correcting it."""
     kept = [entry for entry in (previous.credits if previous else []) if entry.get("role") != CREDIT_CORRECTED]
-    return [*kept, credit(CREDIT_CORRECTED, editor)]
+    return [*kept, credit(CREDIT_CORRECTED, editor.pk, editor.get_full_name() or editor.get_username())]

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from claims import workflow
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.claim_edits import ClaimEdits
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.sources import Evidence, Source
 from claims.models.suggestions import tell_on_commit
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class Claim(models.Model):
+class Claim(ClaimEdits, models.Model):
     """One checkable statement, as said. The unit of work."""
 
     class Priority(models.IntegerChoices):
@@ -123,6 +124,12 @@ class Claim(models.Model):
         """Its page stays, with the notice; it leaves lists, feeds, claimant
         pages and search engines' ClaimReview."""
         return self.state == State.RETRACTED
+
+    @property
+    def changes_requested(self) -> bool:
+        """Sent back to research by its reviewer or an editor: its last
+        transition, where the queryset read it (`with_last_transition()`)."""
+        return getattr(self, "last_transition", None) in ("request_changes", "send_back")
 
     @property
     def is_overdue(self) -> bool:

@@ -17,8 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from claims import workflow
 from claims.desk.forms import MAX_NOTE_CHARS, PersonChoiceField, QueueFilterForm, desk_users

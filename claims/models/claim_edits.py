@@ -59,7 +59,9 @@ class ClaimEdits:
                 old, new = getattr(claim, name), changes[name]
                 setattr(claim, name, new)
                 setattr(self, name, new)
-                claim.log(by, "edit", note=f"{EDITABLE[name]}: {_shown(claim, name, old)} -> {_shown(claim, name, new)}")
+                claim.log(
+                    by, "edit", note=f"{EDITABLE[name]}: {_shown(claim, name, old)} -> {_shown(claim, name, new)}"
+                )
             if changed:
                 claim.save(update_fields=[*changed, "updated_at"])
         return changed

@@ -146,4 +146,3 @@ def published_csv(request: HttpRequest) -> StreamingHttpResponse:
         .order_by("-published_at", "-pk")
     )
     return csv_response("published-verdicts", VERDICT_HEADER, verdict_rows(claims))
-

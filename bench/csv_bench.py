@@ -14,10 +14,12 @@ against 1,000 rows, in the same run, on PostgreSQL.
    Python's allocations (tracemalloc) and the process's peak resident memory
    (VmHWM, reset before each run through /proc/self/clear_refs).
 
-Streaming holds one chunk of rows (CHUNK_ROWS) and one block of text at a
-time, so the peaks should not grow with the rows: the table's "ratio"
-columns say by how much they did. A materialized export (a list of 100,000
-rows) would show a ratio near 100 for memory.
+Streaming holds one chunk of rows (CHUNK_ROWS, 2,000) and one block of text
+at a time, so the peaks should not grow with the rows past one chunk: the
+table's "ratio" columns say by how much they did (1,000 rows are half a
+chunk, hence --middle, 10,000 rows, to compare 100,000 with). A
+materialized export (a list of 100,000 rows) would show a ratio near 100
+for memory.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(data.SIZES), default="desk")
     parser.add_argument("--rows", type=int, default=100_000, help="the large export's rows (at most the size's)")
     parser.add_argument("--small", type=int, default=1_000, help="the small export's rows")
+    parser.add_argument("--middle", type=int, default=10_000, help="rows in between (0: none)")
     parser.add_argument("--out", type=Path, help="write the table to this file too")
     args = parser.parse_args()
 
@@ -140,8 +143,8 @@ def main() -> None:
     for label, make in exports_measured.items():
         large_rows = min(args.rows, counts[label])
         small = measure(lambda make=make: make(args.small))
-        large = measure(lambda make=make, n=large_rows: make(n))
-        for result in (small, large):
+        sizes = [n for n in (args.middle, large_rows) if n and n > args.small]
+        for result in (small, *(measure(lambda make=make, n=n: make(n)) for n in sorted(set(sizes)))):
             time_ratio = result["seconds"] / small["seconds"]
             memory_ratio = result["traced_peak"] / small["traced_peak"]
             cells = [

@@ -3,8 +3,11 @@ published verdicts.
 
 Streamed: rows are read from a server-side cursor a chunk at a time
 (`iterator(chunk_size=...)`) and written out in blocks, so memory stays flat
-whatever the number of rows (bench/csv_bench.py measures it). Every cell
-that a spreadsheet would read as a formula is defused."""
+whatever the number of rows (bench/csv_bench.py measures it). On
+PostgreSQL outside a transaction Django declares the cursor WITH HOLD, so
+the server works out the whole result before the first row (its memory or
+temporary files, not this process's). Every cell that a spreadsheet would
+read as a formula is defused."""
 
 from __future__ import annotations
 

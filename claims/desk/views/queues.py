@@ -88,8 +88,8 @@ def team_queue(request: HttpRequest) -> HttpResponse:
     return render(request, fragment(request, "claims/team_queue.html", "results"), _team_queue(request.GET))
 
 
-@desk_member_required
 @require_POST
+@desk_member_required
 def team_queue_bulk(request: HttpRequest) -> HttpResponse:
     """One action on the ticked claims: the results again, with what became of
     each (over HTMX), or back to the queue with it as a message."""

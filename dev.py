@@ -7,6 +7,8 @@
     python3 dev.py bench   the fetch benchmark (needs PostgreSQL and Redis; see README.md)
     python3 dev.py bench pages --size small|desk|network [--out FILE]
                            the pages benchmark (PostgreSQL, and wrk for throughput)
+    python3 dev.py bench csv [--size desk] [--rows 100000]
+                           the CSV exports: time and peak memory, 100,000 rows against 1,000
 
 Both make .venv/ and install requirements on first use (again only when a
 requirements file changes), so a second run starts at once.
@@ -151,9 +153,11 @@ def audit(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
-    """`bench pages ...`: the pages benchmark; anything else: the fetch benchmark."""
+    """`bench pages ...`: the pages benchmark; `bench csv ...`: the CSV
+    exports'; anything else: the fetch benchmark."""
     ensure_venv("requirements-dev.txt")
-    script, args = ("bench/pages_bench.py", args[1:]) if args[:1] == ["pages"] else ("bench/fetch_bench.py", args)
+    named = {"pages": "bench/pages_bench.py", "csv": "bench/csv_bench.py"}
+    script, args = (named[args[0]], args[1:]) if args[:1] and args[0] in named else ("bench/fetch_bench.py", args)
     return subprocess.run([str(PYTHON), script, *args], cwd=ROOT).returncode
 
 

@@ -265,7 +265,11 @@ MAX_SEARCH_CHARS = 200
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=MAX_SEARCH_CHARS)
-    state = forms.ChoiceField(choices=[("", "Any open state"), *workflow.State.choices], required=False)
+    # A search looks in every state (a claim published last year is what
+    # someone searches for); the queue itself is the open work.
+    state = forms.ChoiceField(
+        choices=[("", _("Any open state (any state when searching)")), *workflow.State.choices], required=False
+    )
     assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
     claimant = forms.CharField(required=False, max_length=MAX_SEARCH_CHARS)
     # An id, not a drop-down of every article: the article page links here.
@@ -283,7 +287,10 @@ class QueueFilterForm(forms.Form):
         is left out, rather than dropping every filter."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})  # unbound: no filters
-        claims = claims.filter(state=data["state"]) if data.get("state") else claims.open()
+        if data.get("state"):
+            claims = claims.filter(state=data["state"])
+        elif not (data.get("q") or "").strip():
+            claims = claims.open()
         if data.get("assignee"):
             claims = claims.filter(assignee=data["assignee"])
         if data.get("claimant"):

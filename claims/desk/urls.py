@@ -9,6 +9,7 @@ from claims.desk.views import (
     claimants,
     claims,
     editing,
+    exports,
     notifications,
     people,
     policy,
@@ -22,6 +23,9 @@ app_name = "desk"
 urlpatterns = [
     path("", queues.my_queue, name="my_queue"),
     path("claims/", queues.team_queue, name="team_queue"),
+    path("claims/bulk/", queues.team_queue_bulk, name="team_queue_bulk"),
+    path("claims/export.csv", exports.team_queue_csv, name="team_queue_csv"),
+    path("verdicts.csv", exports.published_csv, name="published_csv"),
     path("claims/new/", claims.claim_new, name="claim_new"),
     path("claims/similar/", claims.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),

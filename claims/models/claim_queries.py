@@ -8,10 +8,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from claims import workflow
+from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
 from claims.models.similar import similar_claims
 from claims.models.verdicts import Verdict
@@ -46,6 +47,48 @@ class ClaimQuerySet(models.QuerySet):
         """In review, nobody asked to review it, and not researched by `user`."""
         return self.filter(state=State.IN_REVIEW, reviewer=None).exclude(assignee=user)
 
+    def review_asked_of(self, user: AbstractBaseUser) -> ClaimQuerySet:
+        return self.filter(reviewer=user, state=State.IN_REVIEW)
+
+    def waiting_to_publish(self) -> ClaimQuerySet:
+        return self.filter(state=State.APPROVED)
+
+    def unassigned(self) -> ClaimQuerySet:
+        return self.filter(state=State.SUBMITTED)
+
+    def queue_counts(self, user: AbstractBaseUser, *, editor: bool) -> dict[str, int]:
+        """How many claims each section of `user`'s queue holds, in one query
+        (the sections show at most DESK_QUEUE_LIMIT rows each)."""
+        sections = {
+            "researching": Q(assignee=user, state__in=workflow.RESEARCH_STATES),
+            "reviewing": Q(reviewer=user, state=State.IN_REVIEW),
+            "needing_reviewer": Q(state=State.IN_REVIEW, reviewer=None) & ~Q(assignee=user),
+            "unassigned": Q(state=State.SUBMITTED),
+        }
+        if editor:
+            sections["to_publish"] = Q(state=State.APPROVED)
+        # Every section is open work: the partial index of open claims serves it.
+        return self.open().aggregate(**{name: Count("pk", filter=where) for name, where in sections.items()})
+
+    def with_last_transition(self) -> ClaimQuerySet:
+        """Each with `last_transition`: the name of the last workflow action
+        taken on it ("request_changes", "send_back"...), read from its log in
+        the same query (the log's index by claim and time serves it)."""
+        last = (
+            Activity.objects.filter(claim=OuterRef("pk"), action__in=list(workflow.ACTIONS))
+            .order_by("-created_at", "-pk")
+            .values("action")[:1]
+        )
+        return self.annotate(last_transition=Subquery(last))
+
+    def overdue_first(self, today: date | None = None) -> ClaimQuerySet:
+        """The queue's order, with the open claims past their due date first."""
+        late = Case(
+            When(due_on__lt=today or timezone.localdate(), state__in=workflow.OPEN_STATES, then=Value(0)),
+            default=Value(1),
+        )
+        return self.alias(late=late).order_by("late", *self.queue_order().query.order_by)
+
     def search(self, text: str) -> ClaimQuerySet:
         text = text.strip()
         if not text:
@@ -70,6 +113,7 @@ class ClaimQuerySet(models.QuerySet):
             "due_on",
             "demand",
             "created_at",
+            "revision",
             "assignee__username",
             "assignee__first_name",
             "assignee__last_name",
@@ -121,6 +165,16 @@ class ClaimQuerySet(models.QuerySet):
         duplicates), each with `.similarity` and `.rating`: published first."""
         originals = self.filter(duplicate_of__isnull=True).select_related("speaker").with_current_rating()
         return similar_claims(originals, text, limit)
+
+    def with_current_verdict(self) -> ClaimQuerySet:
+        """Each with `current_rating_label` and `current_summary`, its current
+        verdict's, in the same query: an export streams its rows, and a
+        prefetch would hold each chunk's versions."""
+        current = Verdict.objects.published().filter(claim=OuterRef("pk")).newest_first()
+        return self.annotate(
+            current_rating_label=Subquery(current.values("rating__label")[:1]),
+            current_summary=Subquery(current.values("summary")[:1]),
+        )
 
     def with_current_rating(self) -> ClaimQuerySet:
         return self.annotate(current_rating_id=Verdict.objects.current_rating_id())

@@ -141,6 +141,12 @@ class Claim(ClaimEdits, SignOff, models.Model):
         return self.state == State.RETRACTED
 
     @property
+    def changes_requested(self) -> bool:
+        """Sent back to research by its reviewer or an editor: its last
+        transition, where the queryset read it (`with_last_transition()`)."""
+        return getattr(self, "last_transition", None) in ("request_changes", "send_back")
+
+    @property
     def is_overdue(self) -> bool:
         return bool(self.due_on and self.state in workflow.OPEN_STATES and self.due_on < timezone.localdate())
 

@@ -22,9 +22,10 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
-from claims import limits, params
+from claims import limits, params, workflow
 from claims.models import Claim, Claimant, Source, Verdict
 from claims.models.stored_copies import stream_from_storage
 from claims.public import bundle, freshness
@@ -126,8 +127,21 @@ def _public_claim(slug: str) -> Claim:
 
 
 @require_safe
-@conditional_on_claim
 def verdict_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The verdict's page. A desk member gets it drawn for them, with a link
+    to the claim on the desk, outside the cache and the ETag: never served
+    from the cache nor put in it, so the page readers get stays the same for
+    everyone and carries nothing of anyone's."""
+    if workflow.is_checker(request.user):
+        claim = _public_claim(slug)
+        response = _render_verdict(request, claim, claim.current_verdict, permalink=False, on_the_desk=True)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    return _verdict_for_readers(request, slug=slug)
+
+
+@conditional_on_claim
+def _verdict_for_readers(request: HttpRequest, slug: str) -> HttpResponse:
     claim = _public_claim(slug)
     return _render_verdict(request, claim, claim.current_verdict, permalink=False)
 
@@ -142,7 +156,9 @@ def verdict_version(request: HttpRequest, slug: str, version: int) -> HttpRespon
     return _render_verdict(request, claim, verdict, permalink=True)
 
 
-def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, permalink: bool) -> HttpResponse:
+def _render_verdict(
+    request: HttpRequest, claim: Claim, verdict: Verdict, *, permalink: bool, on_the_desk: bool = False
+) -> HttpResponse:
     """The verdict page, or with `permalink` the page of one version, which
     shows that version for good and leaves indexing to the verdict page."""
     scale = _scale(request)
@@ -184,6 +200,8 @@ def _render_verdict(request: HttpRequest, claim: Claim, verdict: Verdict, *, per
             # Search engines get one ClaimReview per claim: the current verdict's,
             # and none once it is retracted.
             "json_ld": json_ld(claim_review(claim, verdict, scale=scale)) if not permalink and not retracted else "",
+            # Only in the page drawn for a desk member (verdict_detail).
+            "desk_url": claim.get_absolute_url() if on_the_desk else "",
         },
     )
 

@@ -65,6 +65,9 @@ def world(make_claim: Any, publish: Any, checker: Any) -> dict[str, Any]:
 GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:my_queue": (lambda w: "/desk/", DESK),
     "desk:team_queue": (lambda w: "/desk/claims/", DESK),
+    "desk:team_queue_bulk": (lambda w: "/desk/claims/bulk/", POST_ONLY),
+    "desk:team_queue_csv": (lambda w: "/desk/claims/export.csv", DESK),
+    "desk:published_csv": (lambda w: "/desk/verdicts.csv", DESK),
     "desk:claim_new": (lambda w: "/desk/claims/new/", DESK),
     "desk:similar_claims": (lambda w: "/desk/claims/similar/?text=309+people+were+arrested", DESK),
     "desk:claim": (lambda w: f"/desk/claims/{w['claim'].pk}/", DESK),
@@ -291,6 +294,11 @@ def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[st
             {"revision": 0, "title": "Briefing", "url": article.url},
             DESK_POST,
         ),
+        "bulk action": (
+            "/desk/claims/bulk/",
+            {"row": f"{claim.pk}:{claim.state}:{claim.revision}", "action": "priority", "priority": 1},
+            DESK_POST,
+        ),
     }
 
 
@@ -310,6 +318,7 @@ POSTS = (
     "edit a claim",
     "edit evidence",
     "edit an article",
+    "bulk action",
 )
 
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from claims import params, workflow
 from claims.desk.forms import ClaimantMergeForm
@@ -44,8 +45,15 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
             moved = None
         if moved is not None:
+            merged = {"merge": form.cleaned_data["merge"], "into": form.cleaned_data["into"], "count": moved}
             messages.success(
-                request, f"Merged “{form.cleaned_data['merge']}” into “{form.cleaned_data['into']}” ({moved} claims)."
+                request,
+                ngettext(
+                    "Merged “%(merge)s” into “%(into)s” (%(count)s claim).",
+                    "Merged “%(merge)s” into “%(into)s” (%(count)s claims).",
+                    moved,
+                )
+                % merged,
             )
             return redirect(request.get_full_path())
         status = 422

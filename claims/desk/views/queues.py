@@ -1,43 +1,108 @@
-"""My queue and the team queue."""
+"""My queue and the team queue, with its bulk actions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from claims import workflow
+from claims.desk import bulk
 from claims.desk.forms import QueueFilterForm
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim
 from claims.pagination import DeepPaginator
 
 
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    claims: list[Claim]
+    count: int
+    empty: str
+
+
 @desk_member_required
 def my_queue(request: HttpRequest) -> HttpResponse:
-    claims = Claim.objects.for_list().queue_order()
+    """What waits on me, whatever my role: one section per kind of work,
+    each with its count, overdue work first. Two queries a section and one
+    for all the counts, however many rows."""
+    user = request.user
+    editor = workflow.is_editor(user)
+    claims = Claim.objects.for_list().overdue_first()
     limit = settings.DESK_QUEUE_LIMIT
-    return render(
-        request,
-        "claims/my_queue.html",
-        {
-            "researching": claims.researched_by(request.user)[:limit],
-            "reviewing": claims.filter(reviewer=request.user, state=workflow.State.IN_REVIEW)[:limit],
-            "needing_reviewer": claims.needing_reviewer(request.user)[:limit],
-            "unassigned": claims.filter(state=workflow.State.SUBMITTED)[:limit],
-        },
-    )
+    counts = Claim.objects.queue_counts(user, editor=editor)
+    lists = {
+        # Whether changes were asked of me is in each claim's log: read with the rows.
+        "researching": claims.researched_by(user).with_last_transition(),
+        "reviewing": claims.review_asked_of(user),
+        "needing_reviewer": claims.needing_reviewer(user),
+        "to_publish": claims.waiting_to_publish() if editor else None,
+        "unassigned": claims.unassigned(),
+    }
+    titles = {
+        "researching": (_("My research"), _("No claims assigned to you. Take one from the unassigned list below.")),
+        "reviewing": (_("Reviews asked of me"), _("Nobody has asked you to review a claim.")),
+        "needing_reviewer": (_("In review, no reviewer yet"), _("No claim of a colleague waits for a reviewer.")),
+        "to_publish": (_("Approved, waiting to be published"), _("No approved claim waits to be published.")),
+        "unassigned": (_("Unassigned"), _("Every submitted claim has been triaged.")),
+    }
+    context: dict[str, Any] = {"sections": []}
+    for key, queryset in lists.items():
+        if queryset is None:
+            continue
+        rows = list(queryset[:limit])
+        context[key] = rows
+        title, empty = titles[key]
+        context["sections"].append(Section(key, title, rows, counts[key], empty))
+    return render(request, "claims/my_queue.html", context)
+
+
+def _team_queue(params: QueryDict) -> dict[str, Any]:
+    filters = QueueFilterForm(params or None)
+    claims = filters.filter(Claim.objects.for_list())
+    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        # The bulk form's way back: these filters, this page.
+        "return_to": params.urlencode(),
+        "bulk_form": bulk.BulkActionForm(),
+        "bulk_limit": bulk.BULK_LIMIT,
+    }
 
 
 @desk_member_required
 def team_queue(request: HttpRequest) -> HttpResponse:
-    filters = QueueFilterForm(request.GET or None)
-    claims = filters.filter(Claim.objects.for_list())
-    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        fragment(request, "claims/team_queue.html", "results"),
-        {"filters": filters, "page": page, "query": query.urlencode()},
-    )
+    return render(request, fragment(request, "claims/team_queue.html", "results"), _team_queue(request.GET))
+
+
+@require_POST
+@desk_member_required
+def team_queue_bulk(request: HttpRequest) -> HttpResponse:
+    """One action on the ticked claims: the results again, with what became of
+    each (over HTMX), or back to the queue with it as a message."""
+    form = bulk.BulkActionForm(request.POST)
+    status = 200
+    if form.is_valid():
+        outcome = bulk.apply(form.cleaned_data, by=request.user)
+        level = messages.WARNING if outcome.skipped else messages.SUCCESS
+        messages.add_message(request, level, outcome.summary(bulk.describe(form.cleaned_data)))
+    else:
+        messages.error(request, form.error_text())
+        status = 422
+    params = form.return_query()
+    if not request.htmx:
+        return redirect(f"{reverse('desk:team_queue')}?{params.urlencode()}")
+    return render(request, "claims/team_queue.html#results", _team_queue(params), status=status)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from claims.desk.views import articles, claimants, claims, queues, sources, suggestions
+from claims.desk.views import articles, claimants, claims, dashboard, queues, sources, suggestions
 
 app_name = "desk"
 
 urlpatterns = [
     path("", queues.my_queue, name="my_queue"),
     path("claims/", queues.team_queue, name="team_queue"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("claims/new/", claims.claim_new, name="claim_new"),
     path("claims/similar/", claims.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),

@@ -11,6 +11,7 @@
 - `stored_copies`: the fetched bytes in media storage, written whole
 - `suggestions`: readers' suggestions and their triage
 - `security`: the append-only log of log-ins and refusals
+- `desk_stats`: the editor's dashboard in numbers (import the module)
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks

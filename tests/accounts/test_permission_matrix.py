@@ -62,6 +62,7 @@ def world(make_claim: Any, publish: Any, checker: Any) -> dict[str, Any]:
 GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:my_queue": (lambda w: "/desk/", DESK),
     "desk:team_queue": (lambda w: "/desk/claims/", DESK),
+    "desk:dashboard": (lambda w: "/desk/dashboard/", DESK),
     "desk:claim_new": (lambda w: "/desk/claims/new/", DESK),
     "desk:similar_claims": (lambda w: "/desk/claims/similar/?text=309+people+were+arrested", DESK),
     "desk:claim": (lambda w: f"/desk/claims/{w['claim'].pk}/", DESK),

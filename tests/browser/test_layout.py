@@ -77,3 +77,16 @@ def test_the_dashboard_draws_its_charts_within_the_page_and_the_policy(
     assert page.locator("svg.chart rect.state-bar-researching").evaluate("r => getComputedStyle(r).fill") != "none"
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     # (The `page` fixture fails the test if the Content-Security-Policy refused anything.)
+
+
+def test_the_overdue_part_of_a_load_bar_is_hatched(page: Any, live_server: Any, checker: Any, make_claim: Any) -> None:
+    late = make_claim(state="researching")
+    make_claim(state="researching")
+    Claim.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+
+    log_in(page, live_server.url, "checker")
+    page.goto(f"{live_server.url}/desk/dashboard/")
+
+    overdue = page.locator("svg[data-testid=load-chart] rect.hatched")
+    assert overdue.count() == 1
+    assert "url(" in overdue.evaluate("r => getComputedStyle(r).fill")  # the pattern, not a flat colour

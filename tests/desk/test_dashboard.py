@@ -250,6 +250,7 @@ def test_the_page_draws_each_chart_as_svg_with_a_title_and_the_table_beside_it(
 def test_the_tables_carry_the_numbers(desk_with_work: None, client_for: Any, checker: Any) -> None:
     page = html(client_for(checker).get(URL))
 
+    assert "2 open claims: 1 with nobody assigned, 1 past their due date." in page
     states = dict((row[0], row[1]) for row in cells(section(page, "states-table")))
     assert states == {
         "Submitted": "1",

@@ -118,6 +118,7 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
             desk=True,
         ),
         Page(f"team queue, published, `q={common}`", f"/desk/claims/?state=published&q={common}", desk=True),
+        Page("dashboard", "/desk/dashboard/", desk=True),
         Page("claim page, 100 evidence, 1,000 activity", f"/desk/claims/{heavy}/", desk=True),
         Page("claim page, normal (in review)", f"/desk/claims/{normal}/", desk=True, load=True),
         Page(

@@ -55,6 +55,7 @@ def pages(publish: Any, make_claim: Any) -> list[str]:
     return [
         "/desk/",
         "/desk/claims/",
+        "/desk/dashboard/",
         f"/desk/claims/{working.pk}/",
         f"/desk/claims/{claim.pk}/",
         "/desk/claimants/",

@@ -77,6 +77,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "team queue, published": lambda r: "/desk/claims/?state=published",
     "team queue, search": lambda r: "/desk/claims/?q=arrested",
     "team queue, by demand": lambda r: "/desk/claims/?sort=demand",
+    "dashboard": lambda r: "/desk/dashboard/",
     "claim page": lambda r: f"/desk/claims/{r['heavy'].pk}/",
     "claim page, in review": lambda r: f"/desk/claims/{r['review'].pk}/",
     "published claim page": lambda r: f"/desk/claims/{r['published'].pk}/",

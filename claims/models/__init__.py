@@ -15,6 +15,7 @@
 - `people`: each person's own settings (time zone, which emails)
 - `policy`: the desk policy (what sign-off means) and declared conflicts
 - `signoff`: what the sign-off rules read of a claim (mixed into Claim)
+- `desk_stats`: the editor's dashboard in numbers (import the module)
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks

@@ -104,6 +104,8 @@ class Claim(ClaimEdits, SignOff, models.Model):
             models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
             models.Index(fields=["reviewer", "state"], name="claim_reviewer_state"),
             models.Index(fields=["claimant"], name="claim_claimant"),
+            # The dashboard's new claims a week (claims.models.desk_stats).
+            models.Index(fields=["created_at"], name="claim_created"),
             # Public pages: the list and claimant pages by publication, and the
             # freshness checks and partner JSON by last change.
             models.Index(fields=["speaker", "state", "-published_at"], name="claim_speaker_published"),

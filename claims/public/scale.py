@@ -21,9 +21,19 @@ class Scale:
         """The scale a reader sees: ratings still in use, plus `current` if it was retired since."""
         return [r for r in self.ratings if not r.retired or (current is not None and r.pk == current.pk)]
 
-    def position(self, rating: Rating) -> tuple[int, int]:
-        """(n, total) for "3 of 7"."""
-        steps = self.steps(rating)
+    def on_truth_scale(self, rating: Rating) -> bool:
+        """Whether `rating` is a point between true and false. A rating with no
+        ClaimReview value says something else ("Unproven": the evidence does
+        not settle it) and is no point on that line; on a scale where no
+        rating has a value, every one is a point."""
+        return rating.value is not None or all(r.value is None for r in self.ratings)
+
+    def position(self, rating: Rating) -> tuple[int, int] | None:
+        """(n, total) for "3 of 6", counting only the steps on the truth scale;
+        None for a rating off it, which has no place to tell."""
+        if not self.on_truth_scale(rating):
+            return None
+        steps = [r for r in self.steps(rating) if self.on_truth_scale(r)]
         return next(n for n, r in enumerate(steps, start=1) if r.pk == rating.pk), len(steps)
 
     @property

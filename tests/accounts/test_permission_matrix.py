@@ -68,6 +68,7 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:team_queue_bulk": (lambda w: "/desk/claims/bulk/", POST_ONLY),
     "desk:team_queue_csv": (lambda w: "/desk/claims/export.csv", DESK),
     "desk:published_csv": (lambda w: "/desk/verdicts.csv", DESK),
+    "desk:dashboard": (lambda w: "/desk/dashboard/", DESK),
     "desk:claim_new": (lambda w: "/desk/claims/new/", DESK),
     "desk:similar_claims": (lambda w: "/desk/claims/similar/?text=309+people+were+arrested", DESK),
     "desk:claim": (lambda w: f"/desk/claims/{w['claim'].pk}/", DESK),

@@ -49,3 +49,17 @@ def claim_for(user: Any, pk: int) -> Claim:
         has_duplicates=repeats, desk_policy=DeskPolicy.as_annotation()
     )
     return get_object_or_404(claims, pk=pk)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """`text` on one line, cut to at most `limit` characters on a word boundary
+    with an ellipsis: a message quoting a claim must not end mid-word or
+    mid-number ("took office in 201…" reads as a wrong year)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]  # room for the ellipsis
+    mid_word = not text[limit - 1].isspace() and not cut[-1].isspace()
+    if mid_word and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # a single word longer than the limit has no boundary: it is cut
+    return f"{cut.rstrip(' ,;:.-–—')}…"

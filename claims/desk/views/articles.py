@@ -19,7 +19,7 @@ from claims.desk.forms import (
     ClaimForm,
     SentenceClaimForm,
 )
-from claims.desk.views.access import desk_member_required, fragment
+from claims.desk.views.access import desk_member_required, fragment, shorten
 from claims.intake import Candidate, Spotting
 from claims.models import Article, Claim
 from claims.models.articles import SentenceClaim, SentenceRefused
@@ -127,7 +127,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             claim = Claim.objects.add(by=request.user, article=article, **form.cleaned_data)
-            messages.success(request, f"Claim added: “{claim.text[:60]}”.")
+            messages.success(request, f"Claim added: “{shorten(claim.text)}”.")
             if not request.htmx:
                 return redirect(article)
             form = ClaimForm(article=article)
@@ -196,7 +196,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
                 form = _sentence_form(article, spotted)
     if made is not None:
         if not request.htmx:
-            messages.success(request, f"Claim made: “{made.text[:60]}”.")
+            messages.success(request, f"Claim made: “{shorten(made.text)}”.")
             return redirect(f"{article.get_absolute_url()}#candidate-{start}")
         spotted = replace(spotted, claim=made)
     form_shown = spotted is not None and spotted.claim is None

@@ -1,0 +1,307 @@
+"""The editor's dashboard, in numbers: how the desk's work stands and flows.
+
+Every figure is one aggregate query, grouped in the database, so the
+dashboard asks the same handful of queries on a desk of a hundred claims
+and on one of a million. Nothing is cached: the queries are cheap enough
+to run for each request (bench/pages_bench.py measures the page).
+
+Percentiles are PostgreSQL's `percentile_cont`; SQLite has none, so there
+the durations are read and the same interpolation is done in Python
+(`percentile_cont` below), which agrees with PostgreSQL's."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
+
+from claims import workflow
+from claims.models.activity import Activity
+from claims.models.claims import Claim
+from claims.models.sources import Evidence, Source
+from claims.workflow import State
+
+WEEKS = 12
+TIME_TO_PUBLISH_DAYS = 90
+LIST_LIMIT = 20  # rows of the failing-sources and changed-verdicts lists
+# Actions that close a claim as rejected (claims.workflow).
+REJECTING = ("reject", "mark_duplicate")
+
+
+def percentile_cont(values: list[float], fraction: float) -> float | None:
+    """As PostgreSQL's percentile_cont: linear interpolation between the two
+    nearest ranks of the sorted values; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    new: int
+    published: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class TimeToPublish:
+    """From a claim's first "submit" (for review) to its "publish"."""
+
+    claims: int
+    median: timedelta | None
+    p90: timedelta | None
+
+
+@dataclass(frozen=True)
+class Load:
+    person: Any
+    open: int
+    overdue: int
+    reviewing: int
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A capped list, and how many there are in all."""
+
+    rows: list[Any]
+    total: int
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week (weeks as the database truncates them)."""
+    return day - timedelta(days=day.weekday())
+
+
+def claims_by_state(today: date) -> tuple[list[StateCount], dict[str, int]]:
+    """Every state's count now (empty ones too, in workflow order), and the
+    open claims nobody is assigned to and those past their due date. Two
+    index-only scans: every claim's (assignee, state), and the open claims'
+    due dates (the open queue's partial index)."""
+    rows = (
+        Claim.objects.order_by()
+        .values("state")
+        # COUNT(*) and COUNT(assignee_id): columns of the index, not the rows.
+        .annotate(n=Count("*"), assigned=Count("assignee"))
+        .values_list("state", "n", "assigned")
+    )
+    by_state = {state: (n, n - assigned) for state, n, assigned in rows}
+    states = [StateCount(s.value, s.label, by_state.get(s, (0, 0))[0]) for s in State]
+    totals = {
+        "open": sum(by_state.get(s, (0, 0))[0] for s in workflow.OPEN_STATES),
+        "unassigned": sum(by_state.get(s, (0, 0))[1] for s in workflow.OPEN_STATES),
+        "overdue": Claim.objects.overdue(today).count(),
+    }
+    return states, totals
+
+
+def _per_week(queryset: QuerySet, field: str, kind: str, since: datetime) -> QuerySet:
+    week = Trunc(field, "week", output_field=DateField())
+    return (
+        queryset.order_by()
+        .filter(**{f"{field}__gte": since})
+        .annotate(kind=Value(kind), week=week)
+        .values("kind", "week")
+        .annotate(n=Count("*"))
+        .values_list("kind", "week", "n")
+    )
+
+
+def weekly_flow(today: date) -> list[Week]:
+    """New, published and rejected claims in each of the last WEEKS weeks (this
+    one so far included), oldest first, in one query: new by the claim's
+    creation, published by its first publication, rejected by the log (a
+    claim may be rejected, reopened and rejected again: each counts)."""
+    first = week_start(today) - timedelta(weeks=WEEKS - 1)
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    new = _per_week(Claim.objects.all(), "created_at", "new", since)
+    published = _per_week(Claim.objects.in_public_states(), "published_at", "published", since)
+    rejected = _per_week(Activity.objects.filter(action__in=REJECTING), "created_at", "rejected", since)
+    counts: dict[tuple[str, date], int] = {}
+    for kind, week, n in new.union(published, rejected, all=True):
+        # SQLite hands back the truncated day as a string.
+        day = week if isinstance(week, date) else date.fromisoformat(str(week)[:10])
+        counts[(kind, day)] = counts.get((kind, day), 0) + n
+    starts = [first + timedelta(weeks=i) for i in range(WEEKS)]
+    return [
+        Week(start, *(counts.get((kind, start), 0) for kind in ("new", "published", "rejected"))) for start in starts
+    ]
+
+
+def time_to_publish(now: datetime) -> TimeToPublish:
+    """Median and 90th percentile of the time from a claim's first submission
+    for review to its publication, over the claims published in the last
+    TIME_TO_PUBLISH_DAYS days (by the activity log: a claim sent back and
+    submitted again counts from the first time)."""
+    # Each publication (the log's index by action and time, with the claim),
+    # and its claim's first submission (the index of submissions by claim):
+    # index-only lookups, one a publication.
+    first_submit = (
+        Activity.objects.filter(claim=OuterRef("claim"), action="submit")
+        .order_by()
+        .values("claim")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+    durations = (
+        Activity.objects.order_by()
+        .filter(action="publish", created_at__gte=now - timedelta(days=TIME_TO_PUBLISH_DAYS))
+        .annotate(took=ExpressionWrapper(F("created_at") - Subquery(first_submit), output_field=DurationField()))
+        .values_list("took", flat=True)
+    )  # None for a claim published without a submission (imported, say): left out
+    if connection.vendor == "postgresql":
+        # The percentiles over the durations, materialized first: inlined,
+        # each duration's lookup ran once for each aggregate over it.
+        # COUNT and the percentiles skip the NULLs.
+        sql, params = durations.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH durations (took) AS MATERIALIZED ({sql}) "  # noqa: S608 (the ORM's SQL, its values parameters)
+                "SELECT COUNT(took), percentile_cont(0.5) WITHIN GROUP (ORDER BY took), "
+                "percentile_cont(0.9) WITHIN GROUP (ORDER BY took) FROM durations",
+                params,
+            )
+            claims, median, p90 = cursor.fetchone()
+        return TimeToPublish(claims, median, p90)
+    seconds = [took.total_seconds() for took in durations if took is not None]
+
+    def as_duration(value: float | None) -> timedelta | None:
+        return None if value is None else timedelta(seconds=value)
+
+    return TimeToPublish(
+        len(seconds), as_duration(percentile_cont(seconds, 0.5)), as_duration(percentile_cont(seconds, 0.9))
+    )
+
+
+def load_by_person(today: date) -> list[Load]:
+    """Each desk member's open claims (assigned to them), how many of them are
+    overdue, and the claims in review asked of them; anyone else still holding
+    open claims too (someone who left the desk). Busiest first."""
+    people = get_user_model().objects.order_by()
+    mine = Claim.objects.open().filter(assignee=OuterRef("pk")).order_by().values("assignee")
+    reviewing = Claim.objects.filter(state=State.IN_REVIEW, reviewer=OuterRef("pk")).order_by().values("reviewer")
+
+    def count(claims: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(claims.annotate(n=Count("*")).values("n")[:1]), 0, output_field=IntegerField())
+
+    on_desk = Exists(
+        Group.objects.filter(name__in=(workflow.CHECKERS_GROUP, workflow.EDITORS_GROUP), user=OuterRef("pk"))
+    )
+    rows = (
+        people.annotate(
+            open_n=count(mine),
+            overdue_n=count(mine.filter(due_on__lt=today)),
+            reviewing_n=count(reviewing),
+        )
+        .filter(Q(is_active=True) & on_desk | Q(open_n__gt=0) | Q(reviewing_n__gt=0))
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("-open_n", "-overdue_n", "-reviewing_n", "username")
+    )
+    return [Load(person, person.open_n, person.overdue_n, person.reviewing_n) for person in rows]
+
+
+def failing_sources() -> Listed:
+    """Cited sources whose last fetch failed or was refused, or that answered
+    once and no longer do: newest first, at most LIST_LIMIT, with the total."""
+    failing = (
+        Source.objects.filter(status__in=(Source.Status.FAILED, Source.Status.BLOCKED))
+        .annotate(total=Window(Count("pk")))
+        .only("pk", "url", "status", "http_status", "last_error", "fetched_at", "checked_at", "updated_at")
+        .order_by("-updated_at", "-pk")[:LIST_LIMIT]
+    )
+    rows = list(failing)
+    return Listed(rows, rows[0].total if rows else 0)
+
+
+def changed_under_verdicts() -> Listed:
+    """Standing verdicts citing a source that changed or stopped answering
+    after the claim was published (Source.changed_at): each (claim, source)
+    once, the latest change first, at most LIST_LIMIT, with the total. A
+    retracted verdict is left out: its sources no longer matter."""
+    cited = (
+        Evidence.objects.filter(
+            # Redundant with the comparison, but it lets the planner start
+            # from the few changed sources (their partial index).
+            source__changed_at__isnull=False,
+            claim__state=State.PUBLISHED,
+            claim__published_at__isnull=False,
+            source__changed_at__gt=F("claim__published_at"),
+        )
+        .order_by("-source__changed_at", "-pk")
+        .select_related("claim", "source")
+        .only(
+            "pk",
+            "claim__id",
+            "claim__text",
+            "claim__slug",
+            "claim__published_at",
+            "source__id",
+            "source__url",
+            "source__status",
+            "source__changed_at",
+        )
+        .annotate(total=Window(Count("pk")))[:LIST_LIMIT]
+    )
+    rows = list(cited)
+    return Listed(rows, rows[0].total if rows else 0)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    states: list[StateCount]
+    totals: dict[str, int]
+    weeks: list[Week]
+    time_to_publish: TimeToPublish
+    load: list[Load]
+    failing: Listed
+    changed: Listed
+
+
+def dashboard(now: datetime | None = None) -> Dashboard:
+    """Every figure of the dashboard: seven queries, whatever the desk's size."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    states, totals = claims_by_state(today)
+    return Dashboard(
+        states=states,
+        totals=totals,
+        weeks=weekly_flow(today),
+        time_to_publish=time_to_publish(now),
+        load=load_by_person(today),
+        failing=failing_sources(),
+        changed=changed_under_verdicts(),
+    )

@@ -168,9 +168,12 @@ def emailed(notification: Notification, outcome: str) -> None:
     Email = Notification.Email
     if outcome == Email.PENDING and notification.email_attempts > settings.JOB_MAX_RETRIES:
         outcome = Email.FAILED
-    Notification.objects.filter(pk=notification.pk, email=Email.SENDING).update(
-        email=outcome, email_changed_at=timezone.now()
+    # Only while this attempt still holds the row: a worker that overran and
+    # lost it to the sweep's next attempt leaves that one's outcome alone.
+    held = Notification.objects.filter(
+        pk=notification.pk, email=Email.SENDING, email_attempts=notification.email_attempts
     )
+    held.update(email=outcome, email_changed_at=timezone.now())
 
 
 # --- What causes them: the workflow's transitions, comments, sources.

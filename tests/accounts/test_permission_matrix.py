@@ -119,6 +119,22 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
         {**DESK, "checker": 302, "second_checker": 302, "editor": 302},
     ),
     "desk:article_sentence_claim": (lambda w: f"/desk/articles/{w['article'].pk}/sentences/0/claim/", DESK),
+    "desk:notifications": (lambda w: "/desk/notifications/", DESK),
+    "desk:notification_count": (lambda w: "/desk/notifications/count/", DESK),
+    "desk:notifications_read_all": (lambda w: "/desk/notifications/read/", POST_ONLY),
+    # The checker's own (the published claim's researcher): sent on to its
+    # claim; anyone else's is not there for them.
+    "desk:notification_open": (
+        lambda w: f"/desk/notifications/{w['published'].notifications.get(recipient__username='checker').pk}/",
+        {**DESK, "checker": 302, "second_checker": 404, "editor": 404},
+    ),
+    "desk:notification_read": (
+        lambda w: f"/desk/notifications/{w['published'].notifications.get(recipient__username='checker').pk}/read/",
+        POST_ONLY,
+    ),
+    "desk:me": (lambda w: "/desk/me/", DESK),
+    # A mention's link: the team queue of that person's claims.
+    "desk:person": (lambda w: "/desk/people/checker/", {**DESK, "checker": 302, "second_checker": 302, "editor": 302}),
     "public:verdicts": (lambda w: "/verdicts/", PUBLIC),
     "public:verdicts_json": (lambda w: "/verdicts.json", PUBLIC),
     "public:feed": (lambda w: "/verdicts/feed/", PUBLIC),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -77,7 +79,7 @@ def security(request: HttpRequest) -> HttpResponse:
     has_app = two_factor.has_app(request.user)
     if request.method == "POST":
         if not (has_app and two_factor.is_verified(request)):
-            raise PermissionDenied("Set up the authenticator app, and give its code, before making recovery codes.")
+            raise PermissionDenied(_("Set up the authenticator app, and give its code, before making recovery codes."))
         codes = two_factor.make_recovery_codes(request)
         return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("security")})
     context = {

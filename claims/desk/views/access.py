@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -28,7 +30,7 @@ def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
                 return HttpResponseClientRedirect(login)
             return redirect(login)
         if not workflow.is_checker(request.user):
-            raise PermissionDenied("The desk is for fact-checkers and editors. Ask an admin to add you to a group.")
+            raise PermissionDenied(_("The desk is for fact-checkers and editors. Ask an admin to add you to a group."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -41,5 +43,5 @@ def fragment(request: HttpRequest, template: str, name: str) -> str:
 
 def claim_for(user: Any, pk: int) -> Claim:
     if not workflow.is_checker(user):
-        raise PermissionDenied("The desk is for fact-checkers and editors.")
+        raise PermissionDenied(_("The desk is for fact-checkers and editors."))
     return get_object_or_404(Claim.objects.select_related("article", "assignee", "reviewer"), pk=pk)

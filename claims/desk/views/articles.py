@@ -3,6 +3,8 @@ claims and its spotted sentences, and a claim made from one of them."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,7 +47,7 @@ class Spotted:
 
     @property
     def band_label(self) -> str:
-        return {"high": "strong candidate", "mid": "candidate", "low": "weak candidate"}[self.band]
+        return {"high": _("strong candidate"), "mid": _("candidate"), "low": _("weak candidate")}[self.band]
 
 
 def _spotted(candidate: Candidate, made: dict[int, SentenceClaim]) -> Spotted:
@@ -106,7 +108,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
         return render(request, "claims/article_new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         article = Article.objects.add(by=request.user, **form.cleaned_data)
-        messages.success(request, "Article added. Now add the claims it makes.")
+        messages.success(request, _("Article added. Now add the claims it makes."))
         return redirect(article)
     return render(request, "claims/article_new.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -127,7 +129,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             claim = Claim.objects.add(by=request.user, article=article, **form.cleaned_data)
-            messages.success(request, f"Claim added: “{claim.text[:60]}”.")
+            messages.success(request, _("Claim added: “%(text)s”.") % {"text": claim.text[:60]})
             if not request.htmx:
                 return redirect(article)
             form = ClaimForm(article=article)
@@ -149,7 +151,7 @@ def article_sentence(request: HttpRequest, pk: int, start: int) -> HttpResponse:
         return redirect(f"{article.get_absolute_url()}#candidate-{start}")
     spotted = _spotted_at(article, start)
     if spotted is None:
-        raise Http404("No sentence of this article starts there.")
+        raise Http404(_("No sentence of this article starts there."))
     context = {"article": article, "start": start, "spotted": spotted}
     return render(request, "claims/article_sentence.html#candidate", context)
 
@@ -179,7 +181,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
     article = get_object_or_404(Article, pk=pk)
     spotted = _spotted_at(article, start)
     if spotted is None and request.method != "POST":
-        raise Http404("No sentence of this article starts there.")
+        raise Http404(_("No sentence of this article starts there."))
     form = _sentence_form(article, spotted, request.POST or None)
     status, refusal, made = 200, "", None
     if request.method == "POST":
@@ -196,7 +198,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
                 form = _sentence_form(article, spotted)
     if made is not None:
         if not request.htmx:
-            messages.success(request, f"Claim made: “{made.text[:60]}”.")
+            messages.success(request, _("Claim made: “%(text)s”.") % {"text": made.text[:60]})
             return redirect(f"{article.get_absolute_url()}#candidate-{start}")
         spotted = replace(spotted, claim=made)
     form_shown = spotted is not None and spotted.claim is None

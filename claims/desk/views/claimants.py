@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -44,9 +46,13 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
             moved = None
         if moved is not None:
-            messages.success(
-                request, f"Merged “{form.cleaned_data['merge']}” into “{form.cleaned_data['into']}” ({moved} claims)."
+            names = {"merge": form.cleaned_data["merge"], "into": form.cleaned_data["into"], "count": moved}
+            merged = ngettext(
+                "Merged “%(merge)s” into “%(into)s” (%(count)d claim).",
+                "Merged “%(merge)s” into “%(into)s” (%(count)d claims).",
+                moved,
             )
+            messages.success(request, merged % names)
             return redirect(request.get_full_path())
         status = 422
     context = {

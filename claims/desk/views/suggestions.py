@@ -3,6 +3,8 @@ one, attaching it to a claim the desk has, or dismissing it, each in place."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -50,21 +52,21 @@ def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "make":
             claim = suggestion.make_claim(by=request.user)
-            done = f"Claim #{claim.pk} made from the suggestion."
+            done = _("Claim #%(number)d made from the suggestion.") % {"number": claim.pk}
         elif action == "attach":
             if attach_form.is_valid():
                 suggestion.attach_to(attach_form.cleaned_data["claim"], by=request.user)
-                done = f"Attached to claim #{suggestion.claim_id}."
+                done = _("Attached to claim #%(number)d.") % {"number": suggestion.claim_id}
             else:
                 status = 422
         elif action == "dismiss":
             if dismiss_form.is_valid():
                 suggestion.dismiss(by=request.user, reason=dismiss_form.cleaned_data["reason"].strip())
-                done = "Suggestion dismissed."
+                done = _("Suggestion dismissed.")
             else:
                 status = 422
         else:
-            raise Http404("No such action on a suggestion.")
+            raise Http404(_("No such action on a suggestion."))
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         suggestion.refresh_from_db()

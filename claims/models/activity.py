@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
 from claims.models.append_only import AppendOnly, AppendOnlyQuerySet, append_only_triggers
@@ -49,29 +50,29 @@ class Activity(AppendOnly):
 
 
 ACTIVITY_LABELS = {
-    "created": "Added the claim",
-    "comment": "Commented",
-    "evidence_added": "Added evidence",
-    "evidence_removed": "Removed evidence",
-    "verdict_saved": "Saved the draft verdict",
-    "source_fetched": "Source fetched",
-    "source_failed": "Source fetch failed",
-    "source_changed": "Source changed",
-    "source_dead": "Source no longer answers",
-    "source_refetch": "Asked to fetch a source again",
-    "take": "Took the claim",
-    "assign": "Assigned the claim",
-    "reassign": "Reassigned the claim",
-    "reject": "Rejected the claim",
-    "mark_duplicate": "Marked as a duplicate",
-    "suggestion": "A reader suggested it",
-    "reopen": "Reopened the claim",
-    "start": "Started research",
-    "submit": "Submitted for review",
-    "request_changes": "Requested changes",
-    "approve": "Approved",
-    "publish": "Published the verdict",
-    "send_back": "Sent it back to research",
-    "correct": "Corrected the verdict",
-    "retract": "Retracted the verdict",
+    "created": _("Added the claim"),
+    "comment": _("Commented"),
+    "evidence_added": _("Added evidence"),
+    "evidence_removed": _("Removed evidence"),
+    "verdict_saved": _("Saved the draft verdict"),
+    "source_fetched": _("Source fetched"),
+    "source_failed": _("Source fetch failed"),
+    "source_changed": _("Source changed"),
+    "source_dead": _("Source no longer answers"),
+    "source_refetch": _("Asked to fetch a source again"),
+    "take": _("Took the claim"),
+    "assign": _("Assigned the claim"),
+    "reassign": _("Reassigned the claim"),
+    "reject": _("Rejected the claim"),
+    "mark_duplicate": _("Marked as a duplicate"),
+    "suggestion": _("A reader suggested it"),
+    "reopen": _("Reopened the claim"),
+    "start": _("Started research"),
+    "submit": _("Submitted for review"),
+    "request_changes": _("Requested changes"),
+    "approve": _("Approved"),
+    "publish": _("Published the verdict"),
+    "send_back": _("Sent it back to research"),
+    "correct": _("Corrected the verdict"),
+    "retract": _("Retracted the verdict"),
 }

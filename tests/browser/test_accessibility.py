@@ -56,7 +56,9 @@ def desk(page: Any, live_server: Any, checker: Any, make_claim: Any) -> dict[str
     claim = make_claim(state="researching", text="516 soldiers died in the operation.", claimant="Asim Bajwa")
     Claim.objects.filter(pk=claim.pk).update(article=article)
     add_research(claim, checker)
-    Suggestion.objects.create(text="Did the war cost $106.9 billion?", appeared="A talk show", why="Everyone repeats it.")
+    Suggestion.objects.create(
+        text="Did the war cost $106.9 billion?", appeared="A talk show", why="Everyone repeats it."
+    )
     log_in(page, base, "checker")
     return {"base": base, "claim": claim.get_absolute_url(), "article": article.get_absolute_url()}
 

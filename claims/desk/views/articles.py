@@ -3,8 +3,6 @@ claims and its spotted sentences, and a claim made from one of them."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import limits

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import ngettext
-
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from claims import params, workflow
 from claims.desk.forms import ClaimantMergeForm

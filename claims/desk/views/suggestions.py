@@ -3,8 +3,6 @@ one, attaching it to a claim the desk has, or dismissing it, each in place."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import workflow

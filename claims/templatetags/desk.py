@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.forms import BoundField
 
 from claims import workflow
 from claims.public.claimreview import byline as public_byline
@@ -26,3 +27,17 @@ def byline(user: Any) -> str:
 def state_label(value: str) -> str:
     """A workflow state's name as people read it: "in_review" -> "In review"."""
     return State(value).label if value in State.values else value
+
+
+# Widgets people type their own words into: Arabic or Urdu typed there reads
+# right to left as it is typed (URLs, emails and numbers stay left to right).
+_TYPED_TEXT = ("text", "search")
+
+
+@register.filter
+def typed_in_its_direction(field: BoundField) -> str:
+    """The field's widget, with dir="auto" where people type free text."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", None) in _TYPED_TEXT:
+        return field.as_widget(attrs={"dir": "auto"})
+    return str(field)

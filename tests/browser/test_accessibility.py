@@ -60,12 +60,27 @@ def desk(page: Any, live_server: Any, checker: Any, make_claim: Any) -> dict[str
         text="Did the war cost $106.9 billion?", appeared="A talk show", why="Everyone repeats it."
     )
     log_in(page, base, "checker")
-    return {"base": base, "claim": claim.get_absolute_url(), "article": article.get_absolute_url()}
+    return {
+        "base": base,
+        "claim": claim.get_absolute_url(),
+        "activity": f"{claim.get_absolute_url()}activity/",
+        "article": article.get_absolute_url(),
+    }
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/desk/", "/desk/claims/", "claim", "article", "/desk/claims/new/", "/desk/suggestions/"],
+    [
+        "/desk/",
+        "/desk/claims/",
+        "claim",
+        "article",
+        "/desk/claims/new/",
+        "/desk/suggestions/",
+        "activity",
+        "/desk/articles/",
+        "/desk/claimants/",
+    ],
 )
 def test_desk_pages_have_no_serious_accessibility_violation(page: Any, desk: dict[str, str], path: str) -> None:
     assert_accessible(page, desk["base"] + desk.get(path, path))
@@ -92,3 +107,19 @@ def test_the_check_sees_a_colour_contrast_failure(page: Any, public: dict[str, s
     page.goto(public["base"] + "/suggest/")
     page.evaluate("document.querySelector('h1').style.color = '#e0e0e0'")
     assert "color-contrast" in [violation["id"] for violation in blocking_violations(page)]
+
+
+@pytest.mark.parametrize("path", ["/desk/", "/suggest/"])
+def test_the_first_tab_shows_a_skip_link_to_the_content(page: Any, desk: dict[str, str], path: str) -> None:
+    page.goto(desk["base"] + path)
+    skip = page.locator("a.skip-link")
+    assert skip.bounding_box()["y"] < 0  # out of sight until it is needed
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box["y"] >= 0
+    assert box["height"] > 0
+    # A focus ring a keyboard user can see.
+    assert skip.evaluate("link => getComputedStyle(link).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")

@@ -114,6 +114,9 @@ def test_the_template_check_finds_text_a_translator_could_not_reach() -> None:
 
 # --- Python: messages people read are passed through gettext.
 
+# To add once other branches' work on them is merged: claims/workflow,
+# claims/models/claims.py, claims/desk/views/claims.py, claims/desk/views/queues.py,
+# claims/desk/forms.py, claims/public/scale.py.
 PYTHON_IN_SCOPE = [
     "claims/accounts",
     "claims/public/suggest.py",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_ratelimit.core import is_ratelimited
 
 from factcheck.client_ip import client_ip
@@ -26,5 +27,15 @@ def over_limit(request: HttpRequest, group: str) -> bool:
 
 def refusal(group: str) -> str:
     limit, _, period = settings.RATE_LIMITS[group].partition("/")
-    per = {"s": "second", "m": "minute", "h": "hour", "d": "day"}.get(period, period)
-    return f"That is more than {limit} in a {per}; wait a moment and try again. Nothing was changed."
+    # Whole sentences, so a translator is not asked to agree "a" with a unit.
+    sentences = {
+        "s": gettext("That is more than %(limit)s in a second; wait a moment and try again. Nothing was changed."),
+        "m": gettext("That is more than %(limit)s in a minute; wait a moment and try again. Nothing was changed."),
+        "h": gettext("That is more than %(limit)s in an hour; wait a moment and try again. Nothing was changed."),
+        "d": gettext("That is more than %(limit)s in a day; wait a moment and try again. Nothing was changed."),
+    }
+    if period not in sentences:  # a rate such as "5/15m"
+        return gettext(
+            "That is more than %(limit)s per %(period)s; wait a moment and try again. Nothing was changed."
+        ) % {"limit": limit, "period": period}
+    return sentences[period] % {"limit": limit}

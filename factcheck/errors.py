@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from claims.accounts import audit
 
@@ -29,12 +30,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return _plain(
-            "Too much to send",
-            f"The form is larger than this site takes (about {limit} once sent). "
-            "Shorten the text, or paste it in parts; nothing was saved.",
+            _("Too much to send"),
+            _(
+                "The form is larger than this site takes (about %(limit)s once sent). "
+                "Shorten the text, or paste it in parts; nothing was saved."
+            )
+            % {"limit": limit},
             400,
         )
-    return _plain("Bad request", "The request could not be read. Go back, and send the form again.", 400)
+    return _plain(_("Bad request"), _("The request could not be read. Go back, and send the form again."), 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -48,5 +52,5 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _plain(
-        "Something went wrong", "Something went wrong on our side; it has been logged. Try again shortly.", 500
+        _("Something went wrong"), _("Something went wrong on our side; it has been logged. Try again shortly."), 500
     )

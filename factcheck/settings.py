@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from csp import constants as csp
+from django.utils.translation import gettext_lazy as _
 
 from factcheck.machine import local_secret_key, media_storage
 
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language from their browser (Accept-Language), among LANGUAGES.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -214,6 +217,10 @@ LOGIN_REDIRECT_URL = "desk:my_queue"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# Every string people read is marked for translation; a translator adds a
+# language here and its catalog under locale/ (manage.py makemessages -l ur).
+LANGUAGES = [("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

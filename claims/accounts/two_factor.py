@@ -18,6 +18,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -34,7 +35,9 @@ RECOVERY_CODE_COUNT = 10
 # Set at log-in, so that asking "has this person set up a second factor?"
 # costs no query on every page.
 ENROLLED_SESSION_KEY = "two_factor_enrolled"
-WRONG_APP_CODE = "That code is not right. Check that your phone's clock is set automatically, and try the next code."
+WRONG_APP_CODE = gettext_lazy(
+    "That code is not right. Check that your phone's clock is set automatically, and try the next code."
+)
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
@@ -110,17 +113,17 @@ def check(request: HttpRequest, code: str) -> str | None:
     with transaction.atomic():
         devices = [d for d in devices_for_user(request.user, for_verify=True) if isinstance(d, kind)]
         if not devices:
-            return "That is not a code we can check: give the six digits from your app, or a recovery code."
+            return gettext("That is not a code we can check: give the six digits from your app, or a recovery code.")
         device = devices[0]
         allowed, _ = device.verify_is_allowed()
         if not allowed:
             audit.record(Kind.SECOND_FACTOR_FAILED, request, note="refused: too many wrong codes")
-            return "Too many wrong codes. Wait a few seconds and try again."
+            return gettext("Too many wrong codes. Wait a few seconds and try again.")
         if not device.verify_token(code):
             audit.record(Kind.SECOND_FACTOR_FAILED, request)
             if kind is TOTPDevice:
                 return WRONG_APP_CODE
-            return "That recovery code is not right, or it has been used already."
+            return gettext("That recovery code is not right, or it has been used already.")
         left = StaticToken.objects.filter(device__user=request.user).count()
     otp_login(request, device)
     if kind is StaticDevice:

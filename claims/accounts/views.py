@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -77,7 +78,7 @@ def security(request: HttpRequest) -> HttpResponse:
     has_app = two_factor.has_app(request.user)
     if request.method == "POST":
         if not (has_app and two_factor.is_verified(request)):
-            raise PermissionDenied("Set up the authenticator app, and give its code, before making recovery codes.")
+            raise PermissionDenied(_("Set up the authenticator app, and give its code, before making recovery codes."))
         codes = two_factor.make_recovery_codes(request)
         return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("security")})
     context = {

@@ -18,6 +18,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from claims.intake.claimants import credited
 
 
@@ -127,11 +131,11 @@ _BUTTONS = frozenset(
         "view comments",
     ]
 )
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^\d+\s*(?:min(?:ute)?s?|hrs?)\.?\s+(?:read|listen|watch)$", re.I), "a reading-time label"),
+_RULES: tuple[tuple[re.Pattern[str], Promise], ...] = (
+    (re.compile(r"^\d+\s*(?:min(?:ute)?s?|hrs?)\.?\s+(?:read|listen|watch)$", re.I), _("a reading-time label")),
     (
         re.compile(r"^(?:topics|tags|related|filed under|also read|read also|see also|more on|more from)\s*:", re.I),
-        "a list of topics or links",
+        _("a list of topics or links"),
     ),
     (
         re.compile(
@@ -139,12 +143,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             r".*\b(?:news|more|stories|app|newsletter|here|us|updates|podcasts?|channel)\b",
             re.I,
         ),
-        "a navigation or follow prompt",
+        _("a navigation or follow prompt"),
     ),
-    (re.compile(r"©|\ball rights reserved\b|\bwe use cookies\b", re.I), "a legal or cookie notice"),
+    (re.compile(r"©|\ball rights reserved\b|\bwe use cookies\b", re.I), _("a legal or cookie notice")),
     (
         re.compile(r"^\(?(?:photo|image|picture|video|file photo|graphic|illustration)(?: credit)?\s*:", re.I),
-        "a picture credit",
+        _("a picture credit"),
     ),
 )
 # A plea needs both halves: the ask, and the reader or "our journalism" it is
@@ -193,26 +197,26 @@ def why_chrome(line: str) -> str | None:
     """Why this line is the page's chrome rather than the article, or None."""
     words = _WORD.findall(line)
     if not words:
-        return "no words"
+        return gettext("no words")
     if not any(c.islower() for c in line) and _AD_MARKER.search(line):
-        return "an advertising marker"
+        return gettext("an advertising marker")
     bare = " ".join(words).casefold()
     if bare in _BUTTONS:
-        return "a button or menu item"
+        return gettext("a button or menu item")
     for pattern, reason in _RULES:
         if pattern.search(line):
-            return reason
+            return str(reason)
     if _PLEA_ASK.search(line) and _PLEA_ADDRESSEE.search(line):
-        return "a membership or subscription plea"
+        return gettext("a membership or subscription plea")
     if _BYLINE.match(line):
-        return "a byline"
+        return gettext("a byline")
     ends_sentence = bool(_ENDS_SENTENCE.search(line))
     if _TIMESTAMP.match(line) and not ends_sentence and len(words) <= 8:
-        return "a time stamp"
+        return gettext("a time stamp")
     if len(words) < 4 and not ends_sentence:
-        return "too short to be a sentence"
+        return gettext("too short to be a sentence")
     if len(words) <= 6 and not any(c.islower() for c in line) and not ends_sentence:
-        return "an all-capitals label"
+        return gettext("an all-capitals label")
     return None
 
 

@@ -31,6 +31,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from claims.intake import signals
 from claims.intake.claimants import Attribution, attribution, credited
 from claims.intake.cleaning import DroppedLine, clean, why_chrome
@@ -57,11 +60,11 @@ class Spotting:
 _Finder = Callable[[str], Iterable[re.Match[str]]]
 # Most specific first: a figure already read as money, a percentage, a count
 # of people or a date is not counted again as "another figure".
-_QUANTITIES: tuple[tuple[str, int, _Finder], ...] = (
-    ("a count of people", 30, signals.COUNTS_OF_PEOPLE.finditer),
-    ("an amount of money", 30, signals.AMOUNTS_OF_MONEY.finditer),
-    ("a percentage", 25, signals.PERCENTAGES.finditer),
-    ("a date", 10, signals.DATES.finditer),
+_QUANTITIES: tuple[tuple[Promise, int, _Finder], ...] = (
+    (gettext_lazy("a count of people: %(found)s"), 30, signals.COUNTS_OF_PEOPLE.finditer),
+    (gettext_lazy("an amount of money: %(found)s"), 30, signals.AMOUNTS_OF_MONEY.finditer),
+    (gettext_lazy("a percentage: %(found)s"), 25, signals.PERCENTAGES.finditer),
+    (gettext_lazy("a date: %(found)s"), 10, signals.DATES.finditer),
 )
 _FIGURE_POINTS = 20
 _COMPARISON_POINTS = 15
@@ -106,18 +109,20 @@ def _score(text: str, attribution_reason: str | None) -> tuple[int, tuple[str, .
         matches = [m for m in finder(text) if not _overlaps(m.span(), taken)]
         if matches:
             taken.extend(m.span() for m in matches)
-            found.append((points, f"{label}: {_quote(matches)}"))
+            found.append((points, label % {"found": _quote(matches)}))
     figures = [m for m in signals.FIGURES.finditer(text) if not _overlaps(m.span(), taken)]
     if figures:
-        found.append((_FIGURE_POINTS, f"a figure: {_quote(figures)}"))
+        found.append((_FIGURE_POINTS, gettext("a figure: %(found)s") % {"found": _quote(figures)}))
     comparisons = list(signals.COMPARISONS.finditer(text))
     if comparisons:
-        found.append((_COMPARISON_POINTS, f"a comparison or superlative: {_quote(comparisons)}"))
+        comparison = gettext("a comparison or superlative: %(found)s") % {"found": _quote(comparisons)}
+        found.append((_COMPARISON_POINTS, comparison))
     if attribution_reason:
         found.append((_ATTRIBUTION_POINTS, attribution_reason))
     named = signals.names(text)
     if named:
-        found.append((_NAME_POINTS, f"names a person or organization: {', '.join(named[:3])}"))
+        names = gettext("names a person or organization: %(names)s") % {"names": ", ".join(named[:3])}
+        found.append((_NAME_POINTS, names))
     found.extend(_signs_against(text))
     total = max(0, min(100, sum(points for points, _ in found)))
     return total, tuple(f"{reason} ({points:+d})" for points, reason in found)
@@ -126,23 +131,28 @@ def _score(text: str, attribution_reason: str | None) -> tuple[int, tuple[str, .
 def _signs_against(text: str) -> list[tuple[int, str]]:
     against: list[tuple[int, str]] = []
     chrome = why_chrome(text)
-    if chrome and chrome != "too short to be a sentence":
-        against.append((_CHROME_POINTS, f"looks like web chrome: {chrome}"))
+    if chrome and chrome != gettext("too short to be a sentence"):
+        against.append((_CHROME_POINTS, gettext("looks like web chrome: %(why)s") % {"why": chrome}))
     if "?" in text:
-        against.append((_QUESTION_POINTS, "a question"))
+        against.append((_QUESTION_POINTS, gettext("a question")))
     if not _ENDS_SENTENCE.search(text):
-        against.append((_HEADING_POINTS, "no sentence punctuation: a heading, caption or credit line"))
+        against.append((_HEADING_POINTS, gettext("no sentence punctuation: a heading, caption or credit line")))
     opinions = list(signals.OPINIONS.finditer(text))
     if opinions:
-        against.append((_OPINION_POINTS, f"an opinion or prescription: {_quote(opinions)}"))
+        opinion = gettext("an opinion or prescription: %(found)s") % {"found": _quote(opinions)}
+        against.append((_OPINION_POINTS, opinion))
     words = len(text.split())
     if words < _SHORT_WORDS:
-        against.append(
-            (_SHORT_POINTS, f"too short to state a checkable fact ({words} word{'' if words == 1 else 's'})")
+        short = ngettext(
+            "too short to state a checkable fact (%(words)d word)",
+            "too short to state a checkable fact (%(words)d words)",
+            words,
         )
+        against.append((_SHORT_POINTS, short % {"words": words}))
     predictions = list(signals.PREDICTIONS.finditer(text))
     if predictions:
-        against.append((_PREDICTION_POINTS, f"a prediction or promise: {_quote(predictions)}"))
+        prediction = gettext("a prediction or promise: %(found)s") % {"found": _quote(predictions)}
+        against.append((_PREDICTION_POINTS, prediction))
     return against
 
 
@@ -151,18 +161,19 @@ def _claimant(said: Attribution | None, credit: str | None, last_named: str | No
     if said is not None and not said.is_pronoun:
         return said.claimant, _attribution_reason(said)
     if credit is not None:
-        return credit, f"attributed: a pull quote credited to '{credit}'"
+        return credit, gettext("attributed: a pull quote credited to '%(name)s'") % {"name": credit}
     if said is None:
         return None, None
     # "he said": journalists name a speaker before they write "he", so the
     # last speaker named is the best guess; the reason shows the guess.
     if said.claimant.casefold() in _PERSONAL_PRONOUNS and last_named:
-        return last_named, f"{_attribution_reason(said)}, {said.claimant} taken as {last_named}"
+        guess = gettext("%(reason)s, %(pronoun)s taken as %(name)s")
+        return last_named, guess % {"reason": _attribution_reason(said), "pronoun": said.claimant, "name": last_named}
     return said.claimant, _attribution_reason(said)
 
 
 def _attribution_reason(said: Attribution | None) -> str | None:
-    return f"attributed: '{said.phrase}'" if said else None
+    return gettext("attributed: '%(phrase)s'") % {"phrase": said.phrase} if said else None
 
 
 def _pull_quote_credits(text: str) -> dict[int, str]:

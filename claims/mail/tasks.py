@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.broker import send
 from claims.models import Suggestion
@@ -40,7 +41,8 @@ def tell_reader(suggestion_id: int) -> None:
     )
     try:
         send_mail(
-            subject=f"{settings.ORGANIZATION_NAME}: the claim you suggested has been checked",
+            subject=_("%(organization)s: the claim you suggested has been checked")
+            % {"organization": settings.ORGANIZATION_NAME},
             message=message,
             from_email=None,
             recipient_list=[suggestion.email],
@@ -55,14 +57,20 @@ def tell_reader(suggestion_id: int) -> None:
 def _message(suggestion: Suggestion, verdict: Any, url: str) -> str:
     # Plain text, written here rather than in a template: a template would
     # HTML-escape the reader's own words.
-    rating = f": {verdict.rating.label}. {verdict.summary}" if verdict else "."
+    # In the site's language (LANGUAGE_CODE): the worker knows no reader's.
+    names = {"organization": settings.ORGANIZATION_NAME, "claim": suggestion.text[:500], "url": url}
+    if verdict:
+        names.update(rating=verdict.rating.label, summary=verdict.summary)
+        published = _("We have published our verdict: %(rating)s. %(summary)s") % names
+    else:
+        published = _("We have published our verdict.")
     return (
-        f"Hello,\n\nYou asked {settings.ORGANIZATION_NAME} to check this claim:\n\n"
-        f"  “{suggestion.text[:500]}”\n\n"
-        f"We have published our verdict{rating}\n\n"
-        f"Read it, with the sources we used, at:\n{url}\n\n"
-        "Thank you for the suggestion. We have now deleted your email address; we will not write to you again.\n\n"
-        f"{settings.ORGANIZATION_NAME}\n"
+        _("Hello,\n\nYou asked %(organization)s to check this claim:\n\n  “%(claim)s”\n\n") % names
+        + published
+        + "\n\n"
+        + _("Read it, with the sources we used, at:\n%(url)s\n\n") % names
+        + _("Thank you for the suggestion. We have now deleted your email address; we will not write to you again.")
+        + f"\n\n{settings.ORGANIZATION_NAME}\n"
     )
 
 

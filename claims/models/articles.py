@@ -14,6 +14,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from claims.intake import Spotting, clean, spot
 from claims.models.article_edits import ArticleEdits
@@ -153,10 +154,10 @@ class Article(ArticleEdits, models.Model):
             current = next((c for c in locked.spotting().candidates if c.start == start), None)
             if current is None or current.sentence != sentence:
                 raise SentenceRefused(
-                    "The article's text changed since this form was drawn: reload the page and try again."
+                    gettext("The article's text changed since this form was drawn: reload the page and try again.")
                 )
             if locked.sentence_claims.filter(start=start).exists():
-                raise SentenceRefused("A claim was already made from this sentence.")
+                raise SentenceRefused(gettext("A claim was already made from this sentence."))
             claim = _claims().add(by=by, article=locked, **fields)
             SentenceClaim.objects.create(article=locked, start=start, sentence=sentence, claim=claim)
         return claim
@@ -265,7 +266,7 @@ class Claimant(models.Model):
             # at once must not make a cycle.
             locked = {c.pk: c for c in Claimant.objects.select_for_update().filter(pk__in=[self.pk, target.pk])}
             if target.pk == self.pk or locked[target.pk].merged_into_id or locked[self.pk].merged_into_id:
-                raise ValueError("Merge two claimants that have not themselves been merged.")
+                raise ValueError(gettext("Merge two claimants that have not themselves been merged."))
             # A spelling readers never saw must not redirect: that would tell
             # them the desk is looking into someone of that name.
             self.was_public = self.has_public_page

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
 from claims.models.jobs import HeldJob, HeldJobQuerySet
@@ -136,11 +137,11 @@ class Source(HeldJob):
     Its fetch job's state lives here, not in Celery."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        FETCHING = "fetching", "Fetching"
-        FETCHED = "fetched", "Fetched"
-        FAILED = "failed", "Failed"
-        BLOCKED = "blocked", "Blocked"
+        PENDING = "pending", _("Pending")
+        FETCHING = "fetching", _("Fetching")
+        FETCHED = "fetched", _("Fetched")
+        FAILED = "failed", _("Failed")
+        BLOCKED = "blocked", _("Blocked")
 
     WORKING: ClassVar[str] = Status.FETCHING
 
@@ -348,16 +349,16 @@ class Evidence(models.Model):
     """A claim citing a source (or an offline source) with the quoted passage."""
 
     class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        CONTRADICTS = "contradicts", "Contradicts"
-        CONTEXT = "context", "Context"
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
+        CONTEXT = "context", _("Context")
 
     class QuoteCheck(models.TextChoices):
-        UNCHECKED = "unchecked", "Not checked yet"
-        FOUND = "found", "Found in source"
-        CLOSE = "close", "Close match in source"
-        NOT_FOUND = "not_found", "Not found in source"
-        NOT_CHECKABLE = "not_checkable", "Cannot be checked"
+        UNCHECKED = "unchecked", _("Not checked yet")
+        FOUND = "found", _("Found in source")
+        CLOSE = "close", _("Close match in source")
+        NOT_FOUND = "not_found", _("Not found in source")
+        NOT_CHECKABLE = "not_checkable", _("Cannot be checked")
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")

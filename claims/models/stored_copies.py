@@ -14,6 +14,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext, gettext_lazy
 
 
 class CopyNotStored(Exception):
@@ -52,7 +53,7 @@ def _put_object(name: str, body: bytes) -> None:
         # Its client raises its own errors, not OSError: botocore's
         # ClientError when the store refuses, EndpointConnectionError when it
         # cannot be reached. Either way the fetch is retried later.
-        raise CopyNotStored(STORAGE_FAILED) from error
+        raise CopyNotStored(str(STORAGE_FAILED)) from error
 
 
 def stream_from_storage(name: str) -> IO[bytes]:
@@ -91,11 +92,11 @@ def _write_whole(path: Path, data: bytes) -> None:
         raise
 
 
-STORAGE_FAILED = "Could not store the copy of the page: the server's storage failed."
+STORAGE_FAILED = gettext_lazy("Could not store the copy of the page: the server's storage failed.")
 
 
 def _storage_trouble(error: OSError) -> str:
     # EFBIG too: a file-size limit on the worker is a disk that is full for it.
     if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "Could not store the copy of the page: no space left on the server."
-    return STORAGE_FAILED
+        return gettext("Could not store the copy of the page: no space left on the server.")
+    return str(STORAGE_FAILED)

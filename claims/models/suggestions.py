@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.models.jobs import jobs_waiting
 from claims.workflow import PUBLIC_STATES, WorkflowError
@@ -40,10 +42,10 @@ class SuggestionQuerySet(models.QuerySet):
 
 class Suggestion(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        MADE = "made", "Made into a claim"
-        ATTACHED = "attached", "Attached to a claim"
-        DISMISSED = "dismissed", "Dismissed"
+        NEW = "new", _("New")
+        MADE = "made", _("Made into a claim")
+        ATTACHED = "attached", _("Attached to a claim")
+        DISMISSED = "dismissed", _("Dismissed")
 
     text = models.TextField(help_text="The claim, as the reader gave it.")
     appeared = models.CharField("where it appeared", max_length=300, blank=True)
@@ -105,7 +107,8 @@ class Suggestion(models.Model):
         suggestion = Suggestion.objects.select_for_update().get(pk=self.pk)
         if suggestion.status != self.Status.NEW:
             raise WorkflowError(
-                f"This suggestion was handled already ({suggestion.get_status_display().lower()}). Nothing was changed."
+                gettext("This suggestion was handled already (%(status)s). Nothing was changed.")
+                % {"status": suggestion.get_status_display().lower()}
             )
         return suggestion
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from claims.models import Claim, Verdict
@@ -31,10 +32,12 @@ class VerdictsFeed(Feed):
         return response
 
     def title(self) -> str:
-        return f"Verdicts · {settings.ORGANIZATION_NAME}"
+        return _("Verdicts · %(organization)s") % {"organization": settings.ORGANIZATION_NAME}
 
     def description(self) -> str:
-        return f"Fact checks published by {settings.ORGANIZATION_NAME}, and their corrections."
+        return _("Fact checks published by %(organization)s, and their corrections.") % {
+            "organization": settings.ORGANIZATION_NAME
+        }
 
     url_name = "public:feed"
 

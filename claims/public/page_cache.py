@@ -6,7 +6,7 @@ or retracted, a claimant merged, the scale edited: each moves the ETag), so
 a page is drawn once per state of what it shows and then served from the
 cache (Redis in production, `CACHE_URL`; a local cache by default). Nothing
 is dropped by hand: a new state is a new key, and the old entries expire.
-The key holds the query string too, so every filter and page is its own
+The key holds the language and the query string too, so every filter and page is its own
 entry. Only whole 200 answers without cookies are kept; the page's CSP nonce
 is stored as a mark and replaced by this request's nonce when served."""
 
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils.translation import get_language
 
 from claims.pagination import DeepPaginator
 
@@ -33,7 +34,8 @@ def _key(kind: str, request: HttpRequest, *parts: str) -> str | None:
     freshness = getattr(request, "_freshness", None)
     if freshness is None or not freshness.etag:
         return None
-    text = "\n".join((freshness.etag, request.path, *parts))
+    # A page drawn in one language is not served to a reader of another.
+    text = "\n".join((freshness.etag, get_language() or "", request.path, *parts))
     return f"public-{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 

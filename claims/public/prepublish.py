@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from claims.models import Claim, Evidence, Source
 from claims.public.claimreview import claim_review
@@ -34,20 +35,20 @@ def check_before_publishing(claim: Claim, evidence: list[Evidence]) -> Publishin
     verdict = claim.draft
     warnings = []
     if not claim.claimant.strip():
-        warnings.append("No claimant: the ClaimReview will not say who made the claim.")
+        warnings.append(_("No claimant: the ClaimReview will not say who made the claim."))
     if claim.article is None or not claim.article.url:
         warnings.append(
-            "No appearance: give the claim's article a URL so search engines can link to where it was said."
+            _("No appearance: give the claim's article a URL so search engines can link to where it was said.")
         )
     if len(claim.text) > CLAIM_REVIEWED_LIMIT:
         warnings.append(
-            f"The claim is {len(claim.text)} characters; search results show at most {CLAIM_REVIEWED_LIMIT} "
-            "of claimReviewed."
+            _("The claim is %(length)d characters; search results show at most %(limit)d of claimReviewed.")
+            % {"length": len(claim.text), "limit": CLAIM_REVIEWED_LIMIT}
         )
     if verdict is None or verdict.rating is None or not verdict.rating.label.strip():
-        warnings.append("The verdict's rating has no label: readers and search engines would see no conclusion.")
+        warnings.append(_("The verdict's rating has no label: readers and search engines would see no conclusion."))
     if not any(item.source and item.source.status == Source.Status.FETCHED for item in evidence):
-        warnings.append("No evidence comes from a fetched source: readers will have no stored copy to check.")
+        warnings.append(_("No evidence comes from a fetched source: readers will have no stored copy to check."))
     warnings += _quotes_to_look_at(evidence)
     review = claim_review(claim, verdict) if verdict is not None else {}
     return PublishingCheck(claim_review=review, warnings=warnings)

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import limits
@@ -17,13 +18,13 @@ from claims.sources.fields import FetchableURLField
 
 class SuggestionForm(forms.ModelForm):
     text = forms.CharField(
-        label="The claim, as it was said",
+        label=_("The claim, as it was said"),
         max_length=settings.SUGGESTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    url = FetchableURLField(label="Link (optional)", required=False)
+    url = FetchableURLField(label=_("Link (optional)"), required=False)
     why = forms.CharField(
-        label="Why does it matter? (optional)",
+        label=_("Why does it matter? (optional)"),
         required=False,
         max_length=settings.SUGGESTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -31,7 +32,7 @@ class SuggestionForm(forms.ModelForm):
     # A field people never see (the stylesheet hides it, the keyboard skips
     # it, its label says to leave it): bots fill in every field.
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -39,10 +40,10 @@ class SuggestionForm(forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = ("text", "appeared", "url", "why", "email")
-        labels = {"appeared": "Where did it appear? (optional)", "email": "Your email (optional)"}
+        labels = {"appeared": _("Where did it appear? (optional)"), "email": _("Your email (optional)")}
         help_texts = {
-            "appeared": "A newspaper, a speech, a post, a video…",
-            "email": "Only to tell you when we publish a verdict; then we delete it. Never shown to anyone.",
+            "appeared": _("A newspaper, a speech, a post, a video…"),
+            "email": _("Only to tell you when we publish a verdict; then we delete it. Never shown to anyone."),
         }
 
     @property

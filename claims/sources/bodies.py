@@ -23,6 +23,7 @@ from typing import Any
 import httpcore
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
 
 # What factcheck reads as a source; anything else is refused before its body is read.
 ACCEPTED_TYPES = frozenset(
@@ -58,22 +59,22 @@ class FetchError(Exception):
 def status_error(status: int) -> FetchError:
     """Why an answer other than 2xx (or a redirect we follow) is not the page, and whether to try again."""
     if status == 404 or status == 410:
-        return FetchError(f"The page was not found (HTTP {status}).", status=status)
+        return FetchError(gettext("The page was not found (HTTP %(status)d).") % {"status": status}, status=status)
     if status in (401, 403):
-        return FetchError(f"The site refused access to the page (HTTP {status}).", status=status)
+        refused = gettext("The site refused access to the page (HTTP %(status)d).")
+        return FetchError(refused % {"status": status}, status=status)
     if status == 429:
         return FetchError(
-            "The site asked us to slow down (HTTP 429); it will be tried again.", status=status, transient=True
+            gettext("The site asked us to slow down (HTTP 429); it will be tried again."), status=status, transient=True
         )
     if status >= 500:
-        return FetchError(
-            f"The site had a server error (HTTP {status}); it will be tried again.", status=status, transient=True
-        )
+        server_error = gettext("The site had a server error (HTTP %(status)d); it will be tried again.")
+        return FetchError(server_error % {"status": status}, status=status, transient=True)
     if 300 <= status < 400:
-        return FetchError(
-            f"The server answered with a redirect (HTTP {status}), which is not followed here.", status=status
-        )
-    return FetchError(f"The site answered HTTP {status} instead of the page.", status=status)
+        redirect = gettext("The server answered with a redirect (HTTP %(status)d), which is not followed here.")
+        return FetchError(redirect % {"status": status}, status=status)
+    other = gettext("The site answered HTTP %(status)d instead of the page.")
+    return FetchError(other % {"status": status}, status=status)
 
 
 def media_type(value: str) -> tuple[str, str | None]:
@@ -98,10 +99,10 @@ def has_body(status: int, headers: httpx.Headers) -> bool:
 
 def refuse_unsupported(content_type: str) -> None:
     if content_type not in ACCEPTED_TYPES:
-        raise FetchError(
-            f"The link returned {content_type or 'content with no type'}, an unsupported type: "
-            f"factcheck reads web pages, PDFs, plain text and JSON."
+        unsupported = gettext(
+            "The link returned %(type)s, an unsupported type: factcheck reads web pages, PDFs, plain text and JSON."
         )
+        raise FetchError(unsupported % {"type": content_type or gettext("content with no type")})
 
 
 def content_encoding(headers: httpx.Headers) -> str | None:
@@ -112,20 +113,23 @@ def content_encoding(headers: httpx.Headers) -> str | None:
     if not codings:
         return None
     if len(codings) > 1:
-        raise FetchError(f"The server compressed the page more than once ({', '.join(codings)}); it was not read.")
+        twice = gettext("The server compressed the page more than once (%(codings)s); it was not read.")
+        raise FetchError(twice % {"codings": ", ".join(codings)})
     if codings[0] in ("gzip", "x-gzip"):
         return "gzip"
     if codings[0] == "deflate":
         return "deflate"
-    raise FetchError(f"The server used a compression we did not ask for ({codings[0]}); it was not read.")
+    unasked = gettext("The server used a compression we did not ask for (%(coding)s); it was not read.")
+    raise FetchError(unasked % {"coding": codings[0]})
 
 
 def past_deadline() -> FetchError:
-    return FetchError(f"The page took longer than {settings.FETCH_DEADLINE} seconds to download.", transient=True)
+    slow = gettext("The page took longer than %(seconds)s seconds to download.")
+    return FetchError(slow % {"seconds": settings.FETCH_DEADLINE}, transient=True)
 
 
 def too_large(limit: int) -> FetchError:
-    return FetchError(f"The page is larger than the {limit:,} bytes factcheck reads.")
+    return FetchError(gettext("The page is larger than the %(limit)s bytes factcheck reads.") % {"limit": f"{limit:,}"})
 
 
 class DeadlineStream(httpcore.NetworkStream):
@@ -230,9 +234,9 @@ class Decompressor:
                     if not pending and len(produced) < step:
                         break
         except zlib.error as bad:
-            raise FetchError(f"The page's compressed data is damaged: {bad}") from bad
+            raise FetchError(gettext("The page's compressed data is damaged: %(error)s") % {"error": bad}) from bad
         return bytes(out)
 
     def finish(self) -> None:
         if not self._obj.eof and self._produced:
-            raise FetchError("The page's compressed data was cut short.", transient=True)
+            raise FetchError(gettext("The page's compressed data was cut short."), transient=True)

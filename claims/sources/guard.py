@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import re
 import socket
 import ssl
 import time
@@ -33,16 +32,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ssrfguard import DEFAULT_DENIED, AddressTable, Block, Policy, Reach, SSRFGuardError
-from ssrfguard.errors import BlockedAddressError
 from ssrfguard.httpx import SafeBackend
 
 from claims.sources import bodies
+from claims.sources.addresses import BlockedURL, blocked, checked_url, refuse_numeric_host
 from claims.sources.bodies import FetchError
 
 __all__ = ["BlockedURL", "FetchError", "Fetched", "check_url", "fetch", "resolve_host"]
@@ -62,26 +61,6 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization
 _PLATFORM_ADDRESSES = (("168.63.129.16/32", "Azure platform service (WireServer)"),)
 
 _LOOPBACK = ("127.0.0.0/8", "::1/128")
-
-# WHATWG URL parsing reads a host whose last label is a number (decimal, octal
-# with a leading 0, or 0x-hex) as an IPv4 address, and so does the C resolver:
-# `0x7f.1` is 127.0.0.1. Only the plain dotted quad is accepted; everything else
-# of that shape is refused rather than decoded, because no real site needs it.
-_NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
-
-# Whitespace, control characters, lone surrogates and the invisible format
-# characters that come along when an address is copied from a document or a
-# chat: a parser would drop or mangle them, so the URL fetched would not be
-# the one checked.
-_HIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
-
-_BAD_PORT = (
-    "The port in this address is not a valid number: ports run from 1 to 65535, and most addresses leave it out."
-)
-
-
-class BlockedURL(Exception):
-    """Refused before any connection: the URL or the address it leads to is not a public web server."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +105,7 @@ def fetch(
     limit = int(settings.FETCH_MAX_BYTES)
     request_headers = _request_headers(headers)
     redirects: list[str] = []
-    current = _checked_url(url, policy)
+    current = checked_url(url, policy)
     backend = _GuardedBackend(policy, deadline)
     # A pool per fetch: short-lived, nothing shared between threads or greenlets.
     with httpcore.ConnectionPool(ssl_context=_tls_context(), network_backend=backend, retries=0) as pool:
@@ -139,7 +118,7 @@ def fetch(
                     redirects.append(str(current))
                     if not _same_origin(current, next_url):
                         request_headers = {k: v for k, v in request_headers.items() if k not in _CREDENTIAL_HEADERS}
-                    current = _checked_url(str(next_url), policy)
+                    current = checked_url(str(next_url), policy)
                     continue
                 if not 200 <= status < 300:
                     raise bodies.status_error(status)
@@ -201,124 +180,7 @@ def check_url(url: str) -> None:
     """Raise BlockedURL, with a message a fact-checker can act on, for any URL
     that can be refused from its text alone, exactly as fetch() would; any
     string at all gets either that or a pass, never another exception."""
-    _checked_url(url, _current_policy())
-
-
-def _checked_url(url: str, policy: Policy) -> httpx.URL:
-    """The common mistakes first, in words that say what to change; then every
-    rule the fetch applies to the text (ports, numeric hosts, ssrfguard's own
-    checks). Where a name points is checked at connect time."""
-    if not isinstance(url, str):
-        raise BlockedURL("This is not a web address.")
-    if len(url) > policy.max_url_length:
-        # Before anything reads it, and without echoing it.
-        raise BlockedURL(
-            f"This address is {len(url):,} characters long; a web address we fetch has at most "
-            f"{policy.max_url_length:,}."
-        )
-    hidden = _HIDDEN.search(url)
-    if hidden:
-        raise BlockedURL(
-            f"This address has a space or an invisible character in it (U+{ord(hidden.group()):04X}, character "
-            f"{hidden.start() + 1}); copy it again from the browser's address bar."
-        )
-    try:
-        parts = urlsplit(url)
-    except ValueError as bad:  # a broken [IPv6] host, or characters NFKC would turn into / ? # @ :
-        raise _not_an_address(bad) from None
-    try:
-        valid_port = parts.port != 0
-    except ValueError:  # not a number, or out of range
-        valid_port = False
-    if not valid_port:
-        raise BlockedURL(_BAD_PORT)
-    if parts.scheme not in ("http", "https"):
-        found = f"this one starts with {_shown(parts.scheme)}:" if parts.scheme else "this one has none (try https://)"
-        raise BlockedURL(f"Only http:// and https:// addresses can be cited and fetched; {found}.")
-    # Any '@', even with nothing before it: what precedes it is not the host,
-    # and parsers disagree about which '@' ends it.
-    if "@" in parts.netloc:
-        raise BlockedURL("Remove the user name and password from the address (the part before '@').")
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise BlockedURL("This address has no site name in it (after the '//').")
-    if host == "localhost" or host.endswith(".localhost"):
-        raise BlockedURL(f"This address points inside our own network ({_shown(host)}); cite a public address.")
-    _refuse_private_literal(host, policy)
-    try:
-        parsed = httpx.URL(url)
-        _refuse_numeric_host(parsed.host)  # .host decodes IDNA, which raises for a malformed name ("xn--")
-    except (httpx.InvalidURL, ValueError) as bad:
-        raise _not_an_address(bad) from None
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    if port not in policy.allowed_ports:
-        allowed = ", ".join(str(p) for p in sorted(policy.allowed_ports))
-        raise BlockedURL(f"Links to port {port} are not fetched; only web ports ({allowed}) are.")
-    try:
-        # Scheme, port and credentials again on the raw string, plus control
-        # characters, encoded hosts and literal addresses against the table.
-        policy.check_url(url)
-        policy.check_url(str(parsed))
-    except SSRFGuardError as refused:
-        raise _blocked(refused) from refused
-    except ValueError as bad:  # ssrfguard's own IDNA decoding
-        raise _not_an_address(bad) from None
-    return parsed
-
-
-def _refuse_private_literal(host: str, policy: Policy) -> None:
-    """A host written as an IP address that is not on the public internet, in
-    plain words; ssrfguard's table refuses more (platform and deployment
-    addresses) once this has passed."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    # Only the allowed loopback ranges themselves, as in the policy: a mapped
-    # or translated form of 127.0.0.1 is still refused with the allowance on.
-    if not address.is_global and not any(address in network for network in policy.allowed_networks):
-        raise BlockedURL(f"This address points inside a private network ({address}); cite a public address.")
-
-
-def _refuse_numeric_host(host: str) -> None:
-    if ":" in host:  # an IPv6 literal, which ipaddress parses strictly
-        return
-    labels = host.rstrip(".").split(".")
-    if not _NUMERIC_LABEL.match(labels[-1]):
-        return
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        raise BlockedURL(
-            f"The address {_shown(host)!r} is an IP address written as a number, a trick used to reach internal "
-            "machines; it is not fetched."
-        ) from None
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    """Part of what was typed, short enough for a form error or a log line."""
-    return text if len(text) <= limit else f"{text[:limit]}…"
-
-
-def _not_an_address(bad: Exception) -> BlockedURL:
-    return BlockedURL(
-        f"This is not a web address factcheck can fetch ({_shown(str(bad), 120)}); "
-        "copy it again from the browser's address bar."
-    )
-
-
-def _blocked(refused: SSRFGuardError) -> BlockedURL:
-    # A literal address in the URL comes back as a URL refusal caused by an address refusal.
-    if isinstance(refused.__cause__, BlockedAddressError):
-        refused = refused.__cause__
-    if isinstance(refused, BlockedAddressError):
-        return BlockedURL(
-            f"The link leads to {refused.address}, a private, local or otherwise internal network address "
-            f"({refused.reason}). factcheck only fetches pages on the public internet."
-        )
-    # Reasons quote the host, which may be most of an 8,000-character string.
-    reason = _shown(str(getattr(refused, "reason", refused)), 300)
-    return BlockedURL(f"This link cannot be fetched safely: {reason}.")
+    checked_url(url, _current_policy())
 
 
 # The connection --------------------------------------------------------------
@@ -353,7 +215,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         # Again here, where the socket is opened: the resolver would decode it.
-        _refuse_numeric_host(host)
+        refuse_numeric_host(host)
         bounded = bodies.within_deadline(self._deadline, timeout, httpcore.ConnectTimeout)
         stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
         return bodies.DeadlineStream(stream, self._deadline)
@@ -364,7 +226,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        raise BlockedURL("Local sockets are never fetched.")
+        raise BlockedURL(_("Local sockets are never fetched."))
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -390,28 +252,32 @@ def _exchange(
         ) as response:
             yield response
     except SSRFGuardError as refused:
-        raise _blocked(refused) from refused
+        raise blocked(refused) from refused
     except httpcore.TimeoutException as slow:
         if time.monotonic() >= deadline:
             raise bodies.past_deadline() from slow
-        raise FetchError(f"The site took too long to answer ({url.host}).", transient=True) from slow
+        too_slow = _("The site took too long to answer (%(host)s).") % {"host": url.host}
+        raise FetchError(too_slow, transient=True) from slow
     except httpcore.ConnectError as failed:
         raise _connect_error(url, failed) from failed
     except (httpcore.ReadError, httpcore.WriteError, httpcore.RemoteProtocolError) as broken:
-        raise FetchError(f"The connection to {url.host} broke off: {broken}", transient=True) from broken
+        broke_off = _("The connection to %(host)s broke off: %(error)s") % {"host": url.host, "error": broken}
+        raise FetchError(broke_off, transient=True) from broken
     except httpcore.ProtocolError as bad:
-        raise FetchError(f"Could not talk to {url.host}: {bad}") from bad
+        raise FetchError(_("Could not talk to %(host)s: %(error)s") % {"host": url.host, "error": bad}) from bad
 
 
 def _connect_error(url: httpx.URL, failed: httpcore.ConnectError) -> FetchError:
     cause = failed.__cause__ or failed.__context__
     if isinstance(cause, socket.gaierror):
         if cause.errno == socket.EAI_NONAME:
-            return FetchError(f"No site called {url.host} exists (its name could not be found).")
-        return FetchError(f"The name {url.host} could not be looked up just now.", transient=True)
+            return FetchError(_("No site called %(host)s exists (its name could not be found).") % {"host": url.host})
+        return FetchError(_("The name %(host)s could not be looked up just now.") % {"host": url.host}, transient=True)
     if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(failed):
-        return FetchError(f"The security certificate of {url.host} could not be verified, so it was not trusted.")
-    return FetchError(f"Could not connect to {url.host}: {failed}", transient=True)
+        untrusted = _("The security certificate of %(host)s could not be verified, so it was not trusted.")
+        return FetchError(untrusted % {"host": url.host})
+    not_connected = _("Could not connect to %(host)s: %(error)s") % {"host": url.host, "error": failed}
+    return FetchError(not_connected, transient=True)
 
 
 def _request_headers(extra: dict[str, str] | None) -> dict[str, str]:
@@ -430,18 +296,20 @@ def _request_headers(extra: dict[str, str] | None) -> dict[str, str]:
 def _redirect_target(current: httpx.URL, status: int, headers: httpx.Headers, hops: int) -> httpx.URL:
     """Where a redirect leads, unchecked (the caller checks it like any URL)."""
     if hops == MAX_REDIRECTS:
-        raise FetchError(
-            f"The link redirected more than {MAX_REDIRECTS} times, so it was not followed "
-            f"(it may be a redirect loop). Last address: {current}",
-            status=status,
+        loop = _(
+            "The link redirected more than %(count)d times, so it was not followed "
+            "(it may be a redirect loop). Last address: %(url)s"
         )
+        raise FetchError(loop % {"count": MAX_REDIRECTS, "url": current}, status=status)
     location = headers.get("location")
     if not location:
-        raise FetchError(f"The server answered {status} (a redirect) without saying where to.", status=status)
+        nowhere = _("The server answered %(status)d (a redirect) without saying where to.") % {"status": status}
+        raise FetchError(nowhere, status=status)
     try:
         return current.join(location)
     except httpx.InvalidURL as bad:
-        raise BlockedURL(f"The link redirected to an address that is not valid: {location!r}") from bad
+        invalid = _("The link redirected to an address that is not valid: %(url)s") % {"url": repr(location)}
+        raise BlockedURL(invalid) from bad
 
 
 def _same_origin(one: httpx.URL, other: httpx.URL) -> bool:

@@ -18,6 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from claims.broker import send
 from claims.models import Source
@@ -88,7 +89,7 @@ def fetch_sources(source_ids: list[int]) -> None:
             # One source's surprise (a full disk, the database pool timing
             # out) must not cost the rest of the batch; the row is retried.
             log.exception("fetching source %s failed", source.pk)
-            retry_later(source, "Something went wrong on our side.")
+            retry_later(source, gettext("Something went wrong on our side."))
     release_connection()  # not held while the broker answers
     enqueue_extractions(fetched)
 

@@ -4,7 +4,8 @@ import html
 import re
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html
@@ -68,3 +69,17 @@ def is_editor(user: Any) -> bool:
     """For the navigation: the groups are read once per request already (the
     desk's own check), so this asks nothing more."""
     return workflow.is_editor(user)
+
+
+# Widgets people type their own words into: Arabic or Urdu typed there reads
+# right to left as it is typed (URLs, emails and numbers stay left to right).
+_TYPED_TEXT = ("text", "search")
+
+
+@register.filter
+def typed_in_its_direction(field: BoundField) -> str:
+    """The field's widget, with dir="auto" where people type free text."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", None) in _TYPED_TEXT:
+        return field.as_widget(attrs={"dir": "auto"})
+    return str(field)

@@ -170,7 +170,7 @@ def test_the_article_page_marks_the_check_worthy_sentences_with_their_score_and_
     assert "<li>a date: in July (+10)</li>" in money
     arrests = listed[start_of(sample, "arrested 309 people")]
     assert "<li>a count of people: arrested 309 people (+30)</li>" in arrests
-    assert "said by Lieutenant General Asim Bajwa" in arrests
+    assert "said by <bdi>Lieutenant General Asim Bajwa</bdi>" in arrests
 
 
 def test_the_list_shows_sentences_scoring_30_or_more_best_first_and_every_one_on_asking(
@@ -265,11 +265,11 @@ def test_saving_in_place_makes_the_claim_with_its_claimant_and_article_and_shows
     assert SentenceClaim.objects.get().claim == claim
     fragment = html(response)
     assert response.status_code == 200
-    assert f'Claim made: <a href="/desk/claims/{claim.pk}/">' in fragment
+    assert f'Claim made: <a href="/desk/claims/{claim.pk}/" dir="auto">' in fragment
     assert "Make a claim from it" not in fragment
     # The article's list of claims, swapped in beside the entry.
     assert '<div id="article-claim-rows" hx-swap-oob="true">' in fragment
-    assert f'<a href="/desk/claims/{claim.pk}/">{sentence}</a>' in fragment
+    assert f'<a href="/desk/claims/{claim.pk}/" dir="auto">{sentence}</a>' in fragment
     page = html(client_for(checker).get(sample.get_absolute_url()))
     assert 'data-testid="claim-made"' in entries(page)[start]
 
@@ -296,7 +296,7 @@ def test_without_javascript_the_form_is_a_page_and_saving_goes_back_to_the_sente
     assert (claim.text, claim.claimant, claim.priority) == ("We have paid $106.9 billion on this war.", "", 1)
     page = html(client.get(saved["Location"]))
     assert "Claim made: “We have paid $106.9 billion on this war.”." in page
-    assert f'Claim made: <a href="/desk/claims/{claim.pk}/">' in entries(page)[start]
+    assert f'Claim made: <a href="/desk/claims/{claim.pk}/" dir="auto">' in entries(page)[start]
 
 
 def test_the_claim_is_saved_as_edited_and_still_marks_its_sentence(
@@ -315,7 +315,7 @@ def test_the_claim_is_saved_as_edited_and_still_marks_its_sentence(
     claim = Claim.objects.get()
     assert (claim.text, claim.claimant) == (edited, "Asim Bajwa, army spokesman")
     entry = entries(html(client_for(checker).get(sample.get_absolute_url())))[start]
-    assert f'Claim made: <a href="/desk/claims/{claim.pk}/">{edited}</a>' in entry
+    assert f'Claim made: <a href="/desk/claims/{claim.pk}/" dir="auto">{edited}</a>' in entry
     assert "Asim Bajwa, army spokesman" in entry
 
 
@@ -333,7 +333,7 @@ def test_a_second_claim_from_the_same_sentence_is_refused_with_a_link_to_the_fir
 
     assert again.status_code == 409
     assert "A claim was already made from this sentence." in html(again)
-    assert f'Claim made: <a href="/desk/claims/{first.pk}/">' in html(again)
+    assert f'Claim made: <a href="/desk/claims/{first.pk}/" dir="auto">' in html(again)
     assert rows() == before
 
 

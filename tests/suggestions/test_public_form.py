@@ -74,7 +74,7 @@ def test_too_many_from_one_address_are_refused(client: Client, settings: Any) ->
     assert client.post("/suggest/", GOOD).status_code == 302
     refused = client.post("/suggest/", GOOD)
     assert refused.status_code == 429
-    assert "That is more than 2 in a hour" in refused.content.decode()
+    assert "That is more than 2 in an hour" in refused.content.decode()
     assert Suggestion.objects.count() == 2
     assert Client(REMOTE_ADDR="198.51.100.7").post("/suggest/", GOOD).status_code == 302  # another reader
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims import workflow
@@ -29,7 +30,7 @@ def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
                 return HttpResponseClientRedirect(login)
             return redirect(login)
         if not workflow.is_checker(request.user):
-            raise PermissionDenied("The desk is for fact-checkers and editors. Ask an admin to add you to a group.")
+            raise PermissionDenied(_("The desk is for fact-checkers and editors. Ask an admin to add you to a group."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -42,7 +43,7 @@ def fragment(request: HttpRequest, template: str, name: str) -> str:
 
 def claim_for(user: Any, pk: int) -> Claim:
     if not workflow.is_checker(user):
-        raise PermissionDenied("The desk is for fact-checkers and editors.")
+        raise PermissionDenied(_("The desk is for fact-checkers and editors."))
     # Whether other claims repeat it: the claim page asks for them only then.
     repeats = Exists(Claim.objects.filter(duplicate_of=OuterRef("pk")))
     claims = Claim.objects.select_related("article", "assignee", "reviewer").annotate(

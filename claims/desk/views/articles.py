@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import limits
@@ -45,7 +46,7 @@ class Spotted:
 
     @property
     def band_label(self) -> str:
-        return {"high": "strong candidate", "mid": "candidate", "low": "weak candidate"}[self.band]
+        return {"high": _("strong candidate"), "mid": _("candidate"), "low": _("weak candidate")}[self.band]
 
 
 def _spotted(candidate: Candidate, made: dict[int, SentenceClaim]) -> Spotted:
@@ -106,7 +107,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
         return render(request, "claims/article_new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         article = Article.objects.add(by=request.user, **form.cleaned_data)
-        messages.success(request, "Article added. Now add the claims it makes.")
+        messages.success(request, _("Article added. Now add the claims it makes."))
         return redirect(article)
     return render(request, "claims/article_new.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -127,7 +128,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             claim = Claim.objects.add(by=request.user, article=article, **form.cleaned_data)
-            messages.success(request, f"Claim added: “{shorten(claim.text)}”.")
+            messages.success(request, _("Claim added: “%(text)s”.") % {"text": shorten(claim.text)})
             if not request.htmx:
                 return redirect(article)
             form = ClaimForm(article=article)
@@ -149,7 +150,7 @@ def article_sentence(request: HttpRequest, pk: int, start: int) -> HttpResponse:
         return redirect(f"{article.get_absolute_url()}#candidate-{start}")
     spotted = _spotted_at(article, start)
     if spotted is None:
-        raise Http404("No sentence of this article starts there.")
+        raise Http404(_("No sentence of this article starts there."))
     context = {"article": article, "start": start, "spotted": spotted}
     return render(request, "claims/article_sentence.html#candidate", context)
 
@@ -179,7 +180,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
     article = get_object_or_404(Article, pk=pk)
     spotted = _spotted_at(article, start)
     if spotted is None and request.method != "POST":
-        raise Http404("No sentence of this article starts there.")
+        raise Http404(_("No sentence of this article starts there."))
     form = _sentence_form(article, spotted, request.POST or None)
     status, refusal, made = 200, "", None
     if request.method == "POST":
@@ -196,7 +197,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
                 form = _sentence_form(article, spotted)
     if made is not None:
         if not request.htmx:
-            messages.success(request, f"Claim made: “{shorten(made.text)}”.")
+            messages.success(request, _("Claim made: “%(text)s”.") % {"text": shorten(made.text)})
             return redirect(f"{article.get_absolute_url()}#candidate-{start}")
         spotted = replace(spotted, claim=made)
     form_shown = spotted is not None and spotted.claim is None

@@ -45,16 +45,13 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
             moved = None
         if moved is not None:
-            merged = {"merge": form.cleaned_data["merge"], "into": form.cleaned_data["into"], "count": moved}
-            messages.success(
-                request,
-                ngettext(
-                    "Merged “%(merge)s” into “%(into)s” (%(count)s claim).",
-                    "Merged “%(merge)s” into “%(into)s” (%(count)s claims).",
-                    moved,
-                )
-                % merged,
+            names = {"merge": form.cleaned_data["merge"], "into": form.cleaned_data["into"], "count": moved}
+            merged = ngettext(
+                "Merged “%(merge)s” into “%(into)s” (%(count)d claim).",
+                "Merged “%(merge)s” into “%(into)s” (%(count)d claims).",
+                moved,
             )
+            messages.success(request, merged % names)
             return redirect(request.get_full_path())
         status = 422
     context = {

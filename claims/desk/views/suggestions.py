@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import workflow
@@ -50,21 +51,21 @@ def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "make":
             claim = suggestion.make_claim(by=request.user)
-            done = f"Claim #{claim.pk} made from the suggestion."
+            done = _("Claim #%(number)d made from the suggestion.") % {"number": claim.pk}
         elif action == "attach":
             if attach_form.is_valid():
                 suggestion.attach_to(attach_form.cleaned_data["claim"], by=request.user)
-                done = f"Attached to claim #{suggestion.claim_id}."
+                done = _("Attached to claim #%(number)d.") % {"number": suggestion.claim_id}
             else:
                 status = 422
         elif action == "dismiss":
             if dismiss_form.is_valid():
                 suggestion.dismiss(by=request.user, reason=dismiss_form.cleaned_data["reason"].strip())
-                done = "Suggestion dismissed."
+                done = _("Suggestion dismissed.")
             else:
                 status = 422
         else:
-            raise Http404("No such action on a suggestion.")
+            raise Http404(_("No such action on a suggestion."))
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         suggestion.refresh_from_db()

@@ -104,8 +104,8 @@ def test_set_priority_logs_old_and_new(make_claim: Any, client_for: Any, checker
     assert f"2 claims set to high priority; 1 already so; #{rejected.pk} skipped: it is rejected." in page
     assert [fresh(c).priority for c in (a, b, already)] == [Claim.Priority.HIGH] * 3
     assert fresh(rejected).priority == Claim.Priority.NORMAL
-    notes = set(Activity.objects.filter(action="edit").values_list("claim_id", "note"))
-    assert notes == {(a.pk, "priority: Normal -> High"), (b.pk, "priority: Normal -> High")}
+    notes = set(Activity.objects.filter(action="edited").values_list("claim_id", "note"))
+    assert notes == {(a.pk, "Priority: Normal → High"), (b.pk, "Priority: Normal → High")}
 
 
 def test_set_due_date(make_claim: Any, client_for: Any, checker: Any) -> None:
@@ -114,7 +114,7 @@ def test_set_due_date(make_claim: Any, client_for: Any, checker: Any) -> None:
     response = post(client_for(checker), claims, action="due_on", due_on=due.isoformat())
     assert response.status_code == 302
     assert all(fresh(claim).due_on == due for claim in claims)
-    assert Activity.objects.filter(action="edit", note=f"due date: none -> {due.isoformat()}").count() == 3
+    assert Activity.objects.filter(action="edited", note=f"Due date: — → {due.isoformat()}").count() == 3
 
 
 def test_a_due_date_in_the_past_changes_nothing(make_claim: Any, client_for: Any, checker: Any) -> None:

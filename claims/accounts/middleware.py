@@ -31,14 +31,21 @@ class TwoFactorMiddleware:
         page = "two_factor_check" if two_factor.has_app(request.user) else "two_factor_setup"
         target = f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}"
         if request.htmx:
+            # A fragment asked for by the very page where the factor is being
+            # given (the bell in the top bar) gets nothing: sending the page
+            # there again would start the setup over and lose the way back.
+            if _is_open_path(request.htmx.current_url_abs_path or ""):
+                return HttpResponse(status=204)
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
 
     @staticmethod
     def _is_open(request: HttpRequest) -> bool:
-        if request.path.startswith(settings.STATIC_URL):
-            return True
-        try:
-            return resolve(request.path_info).view_name in _OPEN_URL_NAMES
-        except Resolver404:
-            return False
+        return request.path.startswith(settings.STATIC_URL) or _is_open_path(request.path_info)
+
+
+def _is_open_path(path: str) -> bool:
+    try:
+        return resolve(path.split("?", 1)[0]).view_name in _OPEN_URL_NAMES
+    except Resolver404:
+        return False

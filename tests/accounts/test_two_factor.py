@@ -173,6 +173,18 @@ def test_an_htmx_request_that_owes_the_code_is_sent_by_hx_redirect(editor: Any) 
     assert urlsplit(response["HX-Redirect"]).path == SETUP
 
 
+def test_the_bell_on_the_setup_page_does_not_send_that_page_to_itself(editor: Any) -> None:
+    """The top bar's count, asked for by the page where the code is being
+    set up, answers nothing: a redirect would start the setup over."""
+    client = password_login(editor)
+    on_setup = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{SETUP}?next=/desk/"}
+    response = client.get("/desk/notifications/count/", **on_setup)
+    assert response.status_code == 204
+    assert "HX-Redirect" not in response
+    elsewhere = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/desk/"}
+    assert urlsplit(client.get("/desk/notifications/count/", **elsewhere)["HX-Redirect"]).path == SETUP
+
+
 def test_an_admin_gives_the_code_before_the_admin(admin_user: Any) -> None:
     client = Client()
     client.post("/admin/login/", {"username": admin_user.username, "password": "password"})

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db
 # What the desk and the public pages answer on purpose: a page, a redirect
 # after a post, a bad request, a refusal, a missing page, too large, a form
 # with errors (422, as the desk answers an invalid form), too many requests.
-ANSWERS = {200, 286, 302, 400, 403, 404, 413, 422, 429}
+# 409: the form was drawn before a change (a stale draft verdict or claim), said in words.
+ANSWERS = {200, 286, 302, 400, 403, 404, 409, 413, 422, 429}
 
 # A request that posts or renders a megabyte, on a busy CI machine, the first
 # time through the templates: seconds, not the minutes a hang takes.
@@ -87,7 +88,7 @@ def assert_answered_and_escaped(response: Any) -> None:
     body = page_of(response)
     for live in LIVE_MARKUP:
         assert live not in body, live
-    if response.status_code in (400, 403, 404, 413, 422, 429) and "html" in response.get("Content-Type", ""):
+    if response.status_code in (400, 403, 404, 409, 413, 422, 429) and "html" in response.get("Content-Type", ""):
         # A refusal is a page that says something, not an empty body.
         assert len(body.strip()) > 0
 

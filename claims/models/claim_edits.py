@@ -181,6 +181,8 @@ class ClaimEdits:
                 setattr(evidence, name, wanted[name])
             if {"url", "quote"} & set(changed):
                 evidence.quote_check = _quote_check(evidence, check_quote)
+                # A hand check vouched for the quote as it was, in that page.
+                evidence.hand_checked_by, evidence.hand_checked_at, evidence.hand_check_reason = None, None, ""
             evidence.revision += 1
             evidence.save()
             label = _("Evidence #%(number)s") % {"number": evidence.pk}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from claims.models import Activity, Claim, Evidence
+from claims.sources.quotes import check_quote
 from claims.workflow import GuardFailed, NotPermitted, State
 from tests.conftest import add_research
 from tests.desk.conftest import HX, counts, html
@@ -164,3 +165,32 @@ def test_close_and_uncheckable_quotes_are_listed_before_publishing(
     assert "A quote cannot be checked against https://example.org/empty" in check
     assert "was not found in https://example.org/missing and was checked by hand" in check
     assert "example.org/found" not in check.split("The ClaimReview")[0]
+
+
+def test_editing_a_hand_checked_quote_asks_for_a_new_check(missing: Evidence, checker: Any) -> None:
+    """A hand check vouched for the words as they were: changed words are
+    not vouched for, and submit is blocked again until checked."""
+    claim = Claim.objects.get(pk=missing.claim_id)
+    claim.check_quote_by_hand(by=checker, evidence_id=missing.pk, reason=WHY)
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.edit_evidence(
+        by=checker,
+        evidence_id=missing.pk,
+        expected_revision=Evidence.objects.get(pk=missing.pk).revision,
+        url="https://example.org/report",
+        offline_source="",
+        quote="3,600 militants were killed",
+        note=missing.note,
+        stance=missing.stance,
+        check_quote=check_quote,
+    )
+    edited = Evidence.objects.get(pk=missing.pk)
+    assert edited.quote_check == Evidence.QuoteCheck.NOT_FOUND
+    assert (edited.hand_checked_by, edited.hand_checked_at, edited.hand_check_reason) == (None, None, "")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert_refused(
+        claim,
+        GuardFailed,
+        lambda: claim.transition("submit", by=checker, expected_state="researching"),
+        match="check each by hand",
+    )

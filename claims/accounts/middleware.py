@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,23 +29,31 @@ class TwoFactorMiddleware:
         if not two_factor.owes_second_factor(request) or self._is_open(request):
             return self.get_response(request)
         page = "two_factor_check" if two_factor.has_app(request.user) else "two_factor_setup"
-        target = f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}"
         if request.htmx:
-            # A fragment asked for by the very page where the factor is being
-            # given (the bell in the top bar) gets nothing: sending the page
-            # there again would start the setup over and lose the way back.
-            if _is_open_path(request.htmx.current_url_abs_path or ""):
+            # A fragment a page asked for (the bell, on load and every 30 s):
+            # the page goes to give the code, and comes back to itself, not
+            # to the fragment. Asked from the second factor's own pages, the
+            # fragment is simply not drawn: sending that page to itself again
+            # would reload it (and its new key) for ever.
+            current = request.htmx.current_url_abs_path or ""
+            if self._is_open_path(urlsplit(current).path):
                 return HttpResponse(status=204)
-            return HttpResponseClientRedirect(target)
-        return HttpResponseRedirect(target)
+            return HttpResponseClientRedirect(
+                f"{reverse(page)}?{urlencode({'next': current or reverse('desk:my_queue')})}"
+            )
+        return HttpResponseRedirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod
     def _is_open(request: HttpRequest) -> bool:
-        return request.path.startswith(settings.STATIC_URL) or _is_open_path(request.path_info)
+        return TwoFactorMiddleware._is_open_path(request.path, request.path_info)
 
-
-def _is_open_path(path: str) -> bool:
-    try:
-        return resolve(path.split("?", 1)[0]).view_name in _OPEN_URL_NAMES
-    except Resolver404:
-        return False
+    @staticmethod
+    def _is_open_path(path: str, path_info: str = "") -> bool:
+        if not path:
+            return False
+        if path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            return resolve(path_info or path).view_name in _OPEN_URL_NAMES
+        except Resolver404:
+            return False

@@ -185,6 +185,29 @@ def test_the_bell_on_the_setup_page_does_not_send_that_page_to_itself(editor: An
     assert urlsplit(client.get("/desk/notifications/count/", **elsewhere)["HX-Redirect"]).path == SETUP
 
 
+def test_a_fragment_asked_from_a_page_sends_the_page_and_brings_it_back(editor: Any) -> None:
+    client = password_login(editor)
+    response = client.get(
+        "/desk/notifications/count/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/desk/claims/"
+    )
+    assert urlsplit(response["HX-Redirect"]).path == SETUP
+    assert parse_qs(urlsplit(response["HX-Redirect"]).query)["next"] == ["/desk/claims/"]
+
+
+def test_the_bell_on_the_setup_page_does_not_reload_it(editor: Any) -> None:
+    """The setup page's top bar asks for the bell: answering with the setup
+    page again reloaded it, with a new key, for ever."""
+    client = password_login(editor)
+    response = client.get(
+        "/desk/notifications/count/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{SETUP}?next=%2Fdesk%2F",
+    )
+    assert response.status_code == 204
+    assert "HX-Redirect" not in response
+    assert response.content == b""
+
+
 def test_an_admin_gives_the_code_before_the_admin(admin_user: Any) -> None:
     client = Client()
     client.post("/admin/login/", {"username": admin_user.username, "password": "password"})

@@ -123,3 +123,18 @@ def test_the_first_tab_shows_a_skip_link_to_the_content(page: Any, desk: dict[st
     assert skip.evaluate("link => getComputedStyle(link).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+
+
+@pytest.fixture
+def editor_desk(page: Any, live_server: Any, editor: Any, make_claim: Any) -> str:
+    """An editor logged in (two-factor set up on the way), with a claim
+    approved: a notification for them and figures for the dashboard."""
+    make_claim(state="approved", text="516 soldiers died in the operation.", claimant="Asim Bajwa")
+    make_claim(state="researching", text="The war cost $106.9 billion.")
+    log_in(page, live_server.url, "editor")
+    return live_server.url
+
+
+@pytest.mark.parametrize("path", ["/desk/dashboard/", "/desk/notifications/", "/desk/me/", "/desk/settings/"])
+def test_the_editors_pages_have_no_serious_accessibility_violation(page: Any, editor_desk: str, path: str) -> None:
+    assert_accessible(page, editor_desk + path)

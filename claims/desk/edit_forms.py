@@ -43,7 +43,7 @@ class CorrectionNote(forms.Form):
             del self.fields["correction_note"]
 
     def clean_correction_note(self) -> str:
-        return _max_chars(self.cleaned_data["correction_note"].strip(), MAX_NOTE_CHARS, "The note")
+        return _max_chars(self.cleaned_data["correction_note"].strip(), MAX_NOTE_CHARS, _("The note"))
 
     def note(self) -> dict[str, str]:
         return {"correction_note": self.cleaned_data["correction_note"]} if "correction_note" in self.fields else {}
@@ -76,7 +76,7 @@ class ClaimEditForm(CorrectionNote):
         self.offer_note(workflow.is_correction(claim.state))
 
     def clean_text(self) -> str:
-        return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, "The claim")
+        return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, _("The claim"))
 
     def clean_said_on(self) -> Any:
         return _not_in_future(self.cleaned_data["said_on"])

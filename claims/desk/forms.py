@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
@@ -46,19 +47,22 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def _max_chars(value: str, limit: int, what: str) -> str:
     if len(value) > limit:
-        raise forms.ValidationError(f"{what} is {len(value):,} characters long; the limit is {limit:,}.")
+        raise forms.ValidationError(
+            gettext("%(what)s is %(length)s characters long; the limit is %(limit)s.")
+            % {"what": what, "length": f"{len(value):,}", "limit": f"{limit:,}"}
+        )
     return value
 
 
 def _not_in_past(value: Any) -> Any:
     if value and value < timezone.localdate():
-        raise forms.ValidationError("The due date is in the past.")
+        raise forms.ValidationError(gettext("The due date is in the past."))
     return value
 
 
 def _not_in_future(value: Any) -> Any:
     if value and value > timezone.localdate():
-        raise forms.ValidationError("The publication date is in the future.")
+        raise forms.ValidationError(gettext("The publication date is in the future."))
     return value
 
 
@@ -68,7 +72,7 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["title"].help_text = "Leave it blank to take it from the page at the URL."
+        self.fields["title"].help_text = gettext("Leave it blank to take it from the page at the URL.")
         # Kept exactly as pasted (the model keeps it beside the cleaned text).
         self.fields["body"].strip = False
 
@@ -79,15 +83,17 @@ class ArticleForm(forms.ModelForm):
             "published_on": forms.DateInput(attrs={"type": "date"}),
             "body": forms.Textarea(attrs={"rows": 12}),
         }
-        labels = {"published_on": "Published on", "body": "Text"}
+        labels = {"published_on": _("Published on"), "body": _("Text")}
         help_texts = {
-            "body": "Paste the story, transcript or post, or give its URL: a worker fetches the page and fills in "
-            "what you leave blank. Lines of the web page around the story (adverts, share buttons) are set aside; "
-            "the article's page lists them."
+            "body": _(
+                "Paste the story, transcript or post, or give its URL: a worker fetches the page and fills in "
+                "what you leave blank. Lines of the web page around the story (adverts, share buttons) are set aside; "
+                "the article's page lists them."
+            )
         }
 
     def clean_body(self) -> str:
-        return _max_chars(self.cleaned_data["body"], MAX_BODY_CHARS, "The text")
+        return _max_chars(self.cleaned_data["body"], MAX_BODY_CHARS, _("The text"))
 
     def clean_published_on(self) -> Any:
         return _not_in_future(self.cleaned_data["published_on"])
@@ -95,7 +101,7 @@ class ArticleForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("title") and not cleaned.get("url") and "url" not in self.errors:
-            self.add_error("title", "Give a title, or the article's URL to take it from the page.")
+            self.add_error("title", gettext("Give a title, or the article's URL to take it from the page."))
         return cleaned
 
 
@@ -107,7 +113,7 @@ class ClaimForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 3}),
             "due_on": forms.DateInput(attrs={"type": "date"}),
         }
-        labels = {"text": "Claim, as said", "claimant": "Who said it", "due_on": "Due on"}
+        labels = {"text": _("Claim, as said"), "claimant": _("Who said it"), "due_on": _("Due on")}
 
     def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,11 +127,13 @@ class ClaimForm(forms.ModelForm):
             self.fields["article"].queryset = (
                 Article.objects.filter(pk__in=recent).only("pk", "title").order_by("-created_at")
             )
-            self.fields["article"].help_text = "Recent articles; for an older one, add the claim from its page."
+            self.fields["article"].help_text = gettext(
+                "Recent articles; for an older one, add the claim from its page."
+            )
             self.fields["article"].required = False
 
     def clean_text(self) -> str:
-        return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, "The claim")
+        return _max_chars(self.cleaned_data["text"].strip(), MAX_CLAIM_CHARS, _("The claim"))
 
     def clean_due_on(self) -> Any:
         return _not_in_past(self.cleaned_data["due_on"])
@@ -145,45 +153,47 @@ class SentenceClaimForm(ClaimForm):
 
 
 class EvidenceForm(forms.ModelForm):
-    url = FetchableURLField(required=False, help_text="A web page or PDF to cite.")
+    url = FetchableURLField(required=False, help_text=_("A web page or PDF to cite."))
 
     class Meta:
         model = Evidence
         fields = ("url", "offline_source", "quote", "note", "stance")
         widgets = {"quote": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
-        labels = {"offline_source": "Or an offline source", "quote": "Quoted passage"}
+        labels = {"offline_source": _("Or an offline source"), "quote": _("Quoted passage")}
 
     def clean_quote(self) -> str:
-        return _max_chars(self.cleaned_data["quote"], MAX_NOTE_CHARS, "The quote")
+        return _max_chars(self.cleaned_data["quote"], MAX_NOTE_CHARS, _("The quote"))
 
     def clean_note(self) -> str:
-        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
+        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, _("The note"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("url") and not data.get("offline_source", "").strip() and "url" not in self.errors:
-            raise forms.ValidationError("Give a URL or describe the offline source (an interview, a document).")
+            raise forms.ValidationError(
+                gettext("Give a URL or describe the offline source (an interview, a document).")
+            )
         return data
 
 
 class VerdictForm(forms.Form):
     rating = forms.ModelChoiceField(
         queryset=Rating.objects.filter(retired=False),
-        error_messages={"invalid_choice": "Choose a rating from the scale."},
+        error_messages={"invalid_choice": _("Choose a rating from the scale.")},
     )
-    summary = forms.CharField(max_length=300, help_text="One sentence a reader sees first.")
+    summary = forms.CharField(max_length=300, help_text=_("One sentence a reader sees first."))
     explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_explanation(self) -> str:
-        return _max_chars(self.cleaned_data["explanation"], MAX_EXPLANATION_CHARS, "The explanation")
+        return _max_chars(self.cleaned_data["explanation"], MAX_EXPLANATION_CHARS, _("The explanation"))
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_text(self) -> str:
-        return _max_chars(self.cleaned_data["text"], MAX_NOTE_CHARS, "The comment")
+        return _max_chars(self.cleaned_data["text"], MAX_NOTE_CHARS, _("The comment"))
 
 
 class TransitionForm(forms.Form):
@@ -195,11 +205,11 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     person = PersonChoiceField(queryset=desk_users(), required=False)
     original = forms.IntegerField(
-        label="Duplicate of claim number", required=False, min_value=1, max_value=MAX_ID, widget=forms.NumberInput
+        label=_("Duplicate of claim number"), required=False, min_value=1, max_value=MAX_ID, widget=forms.NumberInput
     )
 
     def clean_note(self) -> str:
-        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, "The note")
+        return _max_chars(self.cleaned_data["note"], MAX_NOTE_CHARS, _("The note"))
 
     def offer_people(self, people: list[Any] | None, unfit: Iterable[int] = ()) -> list[Any]:
         """Offer these people (read once per page for all its forms) but the
@@ -220,7 +230,7 @@ class TransitionForm(forms.Form):
             return None
         original = Claim.objects.filter(pk=number).first()
         if original is None:
-            raise forms.ValidationError(f"There is no claim number {number}.")
+            raise forms.ValidationError(gettext("There is no claim number %(number)s.") % {"number": number})
         return original
 
     def params(self) -> workflow.Params:
@@ -249,7 +259,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_reason(self) -> str:
-        return _max_chars(self.cleaned_data["reason"], MAX_NOTE_CHARS, "The reason")
+        return _max_chars(self.cleaned_data["reason"], MAX_NOTE_CHARS, _("The reason"))
 
 
 class DeskPolicyForm(forms.ModelForm):
@@ -264,22 +274,30 @@ MAX_SEARCH_CHARS = 200
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=MAX_SEARCH_CHARS)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_CHARS)
     # A search looks in every state (a claim published last year is what
     # someone searches for); the queue itself is the open work.
     state = forms.ChoiceField(
-        choices=[("", _("Any open state (any state when searching)")), *workflow.State.choices], required=False
+        label=_("State"),
+        choices=[("", _("Any open state (any state when searching)")), *workflow.State.choices],
+        required=False,
     )
-    assignee = PersonChoiceField(queryset=desk_users(), required=False, empty_label="Anyone")
-    claimant = forms.CharField(required=False, max_length=MAX_SEARCH_CHARS)
+    assignee = PersonChoiceField(label=_("Assignee"), queryset=desk_users(), required=False, empty_label=_("Anyone"))
+    claimant = forms.CharField(label=_("Claimant"), required=False, max_length=MAX_SEARCH_CHARS)
     # An id, not a drop-down of every article: the article page links here.
     article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(
-        choices=[("", "Any"), *Claim.Priority.choices], coerce=int, empty_value=None, required=False
+        label=_("Priority"),
+        choices=[("", _("Any")), *Claim.Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
-    overdue = forms.BooleanField(required=False)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False)
     sort = forms.ChoiceField(
-        choices=[("", "Priority, then due date"), ("demand", "Most asked for by readers")], required=False
+        label=_("Order"),
+        choices=[("", _("Priority, then due date")), ("demand", _("Most asked for by readers"))],
+        required=False,
     )
 
     def filter(self, claims: Any) -> Any:
@@ -319,23 +337,23 @@ class ClaimantMergeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("merge") and data.get("merge") == data.get("into"):
-            raise forms.ValidationError("Choose two different claimants.")
+            raise forms.ValidationError(gettext("Choose two different claimants."))
         return data
 
 
 class AttachSuggestionForm(forms.Form):
-    claim = forms.IntegerField(label="Claim number", min_value=1, max_value=MAX_ID)
+    claim = forms.IntegerField(label=_("Claim number"), min_value=1, max_value=MAX_ID)
 
     def clean_claim(self) -> Claim:
         number = self.cleaned_data["claim"]
         claim = Claim.objects.filter(pk=number).first()
         if claim is None:
-            raise forms.ValidationError(f"There is no claim number {number}.")
+            raise forms.ValidationError(gettext("There is no claim number %(number)s.") % {"number": number})
         return claim
 
 
 class DismissSuggestionForm(forms.Form):
-    reason = forms.CharField(label="Why (optional)", required=False, max_length=300)
+    reason = forms.CharField(label=_("Why (optional)"), required=False, max_length=300)
 
 
 class ProfileForm(forms.Form):

@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims import workflow
 from claims.models import notifications
@@ -49,12 +51,14 @@ class Claim(ClaimEdits, SignOff, models.Model):
     """One checkable statement, as said. The unit of work."""
 
     class Priority(models.IntegerChoices):
-        HIGH = 1, "High"
-        NORMAL = 2, "Normal"
-        LOW = 3, "Low"
+        HIGH = 1, gettext_lazy("High")
+        NORMAL = 2, gettext_lazy("Normal")
+        LOW = 3, gettext_lazy("Low")
 
     text = models.TextField()
-    claimant = models.CharField(max_length=200, blank=True, help_text="Who said it, as the article names them.")
+    claimant = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("Who said it, as the article names them.")
+    )
     speaker = models.ForeignKey(
         Claimant, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims", help_text="Normalized."
     )
@@ -62,8 +66,10 @@ class Claim(ClaimEdits, SignOff, models.Model):
     # When and where it was said: its own, for a claim the article reports
     # from elsewhere (a speech, a post); readers and ClaimReview fall back
     # to the article's. The URL is checked by the guard, as every cited one.
-    said_on = models.DateField(null=True, blank=True, help_text="When it was said.")
-    appearance = models.CharField(max_length=300, blank=True, help_text="Where it was said: a speech, a post.")
+    said_on = models.DateField(null=True, blank=True, help_text=gettext_lazy("When it was said."))
+    appearance = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Where it was said: a speech, a post.")
+    )
     appearance_url = models.CharField(max_length=2000, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     assignee = models.ForeignKey(
@@ -82,7 +88,8 @@ class Claim(ClaimEdits, SignOff, models.Model):
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_note = models.TextField(blank=True)
     revision = models.PositiveIntegerField(
-        default=0, help_text="Counts transitions and edits, so a form from before one is known to be stale."
+        default=0,
+        help_text=gettext_lazy("Counts transitions and edits, so a form from before one is known to be stale."),
     )
     # Readers who suggested it (claims.models.suggestions): the queue can sort by it.
     demand = models.PositiveIntegerField(default=0)
@@ -210,7 +217,7 @@ class Claim(ClaimEdits, SignOff, models.Model):
         or the claim moved since the caller looked at it."""
         action = workflow.ACTIONS.get(action_name)
         if action is None:
-            raise workflow.NotPermitted(f"There is no action called “{action_name}”.")
+            raise workflow.NotPermitted(_("There is no action called “%(action)s”.") % {"action": action_name})
         params = params or workflow.Params()
         with transaction.atomic():
             claim = Claim.objects.select_related("assignee", "reviewer").select_for_update(of=("self",)).get(pk=self.pk)
@@ -251,14 +258,36 @@ class Claim(ClaimEdits, SignOff, models.Model):
 
     def moved_message(self, expected_state: str) -> str:
         last = self.activities.exclude(actor=None).select_related("actor").order_by("-created_at", "-pk").first()
-        who = f" by {workflow.display_name(last.actor)}" if last else ""
-        if expected_state == self.state:
-            moved = f"it is still {self.get_state_display().lower()}, but {last.label.lower() if last else 'it moved'}"
+        values = {
+            "who": workflow.display_name(last.actor) if last else "",
+            "what": str(last.label).lower() if last else "",
+            "was": str(State(expected_state).label).lower(),
+            "state": self.get_state_display().lower(),
+        }
+        # Whole sentences, so a translator can order them as the language needs.
+        if expected_state != self.state:
+            message = (
+                _(
+                    "This claim changed by %(who)s while you were looking: it was %(was)s, it is now %(state)s. "
+                    "Nothing was changed; here is its current state."
+                )
+                if last
+                else _(
+                    "This claim changed while you were looking: it was %(was)s, it is now %(state)s. "
+                    "Nothing was changed; here is its current state."
+                )
+            )
+        elif last:
+            message = _(
+                "This claim changed by %(who)s while you were looking: it is still %(state)s, but %(what)s. "
+                "Nothing was changed; here is its current state."
+            )
         else:
-            moved = f"it was {State(expected_state).label.lower()}, it is now {self.get_state_display().lower()}"
-        return (
-            f"This claim changed{who} while you were looking: {moved}. Nothing was changed; here is its current state."
-        )
+            message = _(
+                "This claim changed while you were looking: it is still %(state)s, but it moved. "
+                "Nothing was changed; here is its current state."
+            )
+        return message % values
 
     def log(self, actor: AbstractBaseUser | None, action: str, *, note: str = "", from_state: str = "") -> Activity:
         self.forget_signoff()  # who did what changed
@@ -335,8 +364,11 @@ class Claim(ClaimEdits, SignOff, models.Model):
             draft = claim.draft
             if draft is not None and draft.revision != based_on:
                 raise workflow.draft_conflict(
-                    f"{workflow.display_name(draft.author)} saved the draft verdict while you were editing it. "
-                    "Nothing was changed: here are their version and yours.",
+                    _(
+                        "%(name)s saved the draft verdict while you were editing it. "
+                        "Nothing was changed: here are their version and yours."
+                    )
+                    % {"name": workflow.display_name(draft.author)},
                     draft,
                 )
             if draft is None:
@@ -366,7 +398,7 @@ class Claim(ClaimEdits, SignOff, models.Model):
             claim = self._locked_for(by, workflow.research_refusal)
             evidence = claim.evidence.select_related("source").filter(pk=evidence_id).first()
             if evidence is None:
-                raise workflow.StaleState("That piece of evidence was already removed.")
+                raise workflow.StaleState(_("That piece of evidence was already removed."))
             evidence.delete()
             claim.log(by, "evidence_removed", note=evidence.describe())
         self.forget_signoff()
@@ -377,7 +409,7 @@ class Claim(ClaimEdits, SignOff, models.Model):
         with transaction.atomic():
             evidence = self.evidence.select_related("source").filter(pk=evidence_id, source__isnull=False).first()
             if evidence is None:
-                raise workflow.StaleState("That piece of evidence was removed.")
+                raise workflow.StaleState(_("That piece of evidence was removed."))
             if not evidence.source.refetch():
                 return False
             self.log(by, "source_refetch", note=evidence.source.url)

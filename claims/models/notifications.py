@@ -179,13 +179,14 @@ def emailed(notification: Notification, outcome: str) -> None:
 # --- What causes them: the workflow's transitions, comments, sources.
 
 TRANSITION_TEXT: dict[str, Any] = {
-    "assign": _("assigned you a claim"),
-    "reassign": _("assigned you a claim"),
-    "submit": _("asks for your review"),
-    "request_changes": _("asked for changes on your claim"),
-    "send_back": _("sent your claim back to research"),
-    "approve": _("approved a claim; it waits for an editor to publish it"),
-    "publish": _("published a claim you worked on"),
+    # Whole sentences, so a translator can put the name and the claim where the language wants them.
+    "assign": _("%(who)s assigned you a claim: “%(claim)s”"),
+    "reassign": _("%(who)s assigned you a claim: “%(claim)s”"),
+    "submit": _("%(who)s asks for your review: “%(claim)s”"),
+    "request_changes": _("%(who)s asked for changes on your claim: “%(claim)s”"),
+    "send_back": _("%(who)s sent your claim back to research: “%(claim)s”"),
+    "approve": _("%(who)s approved a claim; it waits for an editor to publish it: “%(claim)s”"),
+    "publish": _("%(who)s published a claim you worked on: “%(claim)s”"),
 }
 
 
@@ -209,7 +210,8 @@ def after_transition(claim: Claim, action_name: str, actor: AbstractBaseUser) ->
     else:
         return
     who = workflow.display_name(actor)
-    notify(kind, claim, recipients, actor=actor, text=f"{who} {TRANSITION_TEXT[action_name]}: “{claim.text[:150]}”")
+    text = TRANSITION_TEXT[action_name] % {"who": who, "claim": claim.text[:150]}
+    notify(kind, claim, recipients, actor=actor, text=text)
 
 
 def editors() -> models.QuerySet:
@@ -223,7 +225,13 @@ def after_comment(claim: Claim, actor: AbstractBaseUser, text: str) -> None:
         return
     people = desk_people().filter(username__in=names)
     who = workflow.display_name(actor)
-    notify(Notification.Kind.MENTION, claim, people, actor=actor, text=f"{who} mentioned you: “{text[:200]}”")
+    notify(
+        Notification.Kind.MENTION,
+        claim,
+        people,
+        actor=actor,
+        text=_("%(who)s mentioned you: “%(comment)s”") % {"who": who, "comment": text[:200]},
+    )
 
 
 def after_source_news(source_id: int, url: str, gone: bool) -> None:
@@ -232,7 +240,11 @@ def after_source_news(source_id: int, url: str, gone: bool) -> None:
     from claims.models.claims import Claim
 
     claims = Claim.objects.filter(state=workflow.State.PUBLISHED, evidence__source_id=source_id).distinct()
-    what = _("stopped answering") if gone else _("changed since it was checked")
+    news = (
+        _("%(url)s stopped answering; it is cited by your published verdict on “%(claim)s”")
+        if gone
+        else _("%(url)s changed since it was checked; it is cited by your published verdict on “%(claim)s”")
+    )
     for claim in claims.select_related("assignee"):
-        text = f"{url[:150]} {what}; it is cited by your published verdict on “{claim.text[:80]}”"
+        text = news % {"url": url[:150], "claim": claim.text[:80]}
         notify(Notification.Kind.SOURCE, claim, [claim.assignee], actor=None, text=text)

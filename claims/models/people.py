@@ -50,14 +50,14 @@ def validate_time_zone(value: str) -> None:
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone], help_text="Empty: the desk's own (TIME_ZONE)."
+        max_length=64, blank=True, validators=[validate_time_zone], help_text=_("Empty: the desk's own (TIME_ZONE).")
     )
     # Kinds of Notification (Notification.Kind values) not to email.
     email_off = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"Profile of {self.user_id}"
+        return str(_("Profile of %(user)s")) % {"user": self.user_id}
 
     @classmethod
     def of(cls, user: AbstractBaseUser) -> Profile:

@@ -81,7 +81,7 @@ class DeskPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return "Desk policy"
+        return str(_("Desk policy"))
 
     @classmethod
     def current(cls) -> DeskPolicy:

@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from claims.workflow.basics import (
     CHECKERS_GROUP,
     EDITORS_GROUP,
@@ -126,7 +129,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: str  # lazily translated: drawn in the reader's language
     sources: tuple[State, ...]
     target: State | None  # None: the state stays
     may: Rule
@@ -148,7 +151,10 @@ class Action:
         """Why `user` cannot take this action on `claim` now, or None."""
         params = params or Params()
         if claim.state not in self.sources:
-            return StaleState(f"“{self.label}” is not possible: the claim is {claim.get_state_display().lower()}.")
+            return StaleState(
+                gettext("“%(action)s” is not possible: the claim is %(state)s.")
+                % {"action": self.label, "state": claim.get_state_display().lower()}
+            )
         reason = self.may(claim, user, params)
         if reason:
             return NotPermitted(reason)
@@ -176,39 +182,39 @@ class Action:
         if self.tally is not None:
             done, needed = self.tally(claim, user)
             if needed > 1:
-                return f"Approval {done} of {needed}."
+                return gettext("Approval %(done)s of %(needed)s.") % {"done": done, "needed": needed}
         return default_note(params)
 
 
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action("take", "Take it", (State.SUBMITTED,), State.ASSIGNED, at_work, effect=take),
+        Action("take", _("Take it"), (State.SUBMITTED,), State.ASSIGNED, at_work, effect=take),
         Action(
             "assign",
-            "Assign",
+            _("Assign"),
             (State.SUBMITTED,),
             State.ASSIGNED,
             at_work,
             checks=(person_on_desk,),
             effect=set_assignee,
-            asks_person="Assign to",
+            asks_person=_("Assign to"),
             unfit=unfit_to_research,
         ),
         Action(
             "reassign",
-            "Reassign",
+            _("Reassign"),
             (State.ASSIGNED, State.RESEARCHING),
             None,
             at_work,
             checks=(person_on_desk,),
             effect=set_assignee,
-            asks_person="Reassign to",
+            asks_person=_("Reassign to"),
             unfit=unfit_to_research,
         ),
         Action(
             "reject",
-            "Reject",
+            _("Reject"),
             (State.SUBMITTED,),
             State.REJECTED,
             at_work,
@@ -220,7 +226,7 @@ ACTIONS: dict[str, Action] = {
         # is published, its verdict is the answer and no research is needed.
         Action(
             "mark_duplicate",
-            "Mark as a duplicate",
+            _("Mark as a duplicate"),
             (State.SUBMITTED, State.ASSIGNED, State.RESEARCHING),
             State.REJECTED,
             at_work,
@@ -228,23 +234,23 @@ ACTIONS: dict[str, Action] = {
             effect=set_original,
             asks_original=True,
         ),
-        Action("reopen", "Reopen", (State.REJECTED,), State.SUBMITTED, at_work, effect=back_to_the_pool),
-        Action("start", "Start research", (State.ASSIGNED,), State.RESEARCHING, researcher),
+        Action("reopen", _("Reopen"), (State.REJECTED,), State.SUBMITTED, at_work, effect=back_to_the_pool),
+        Action("start", _("Start research"), (State.ASSIGNED,), State.RESEARCHING, researcher),
         Action(
             "submit",
-            "Submit for review",
+            _("Submit for review"),
             (State.RESEARCHING,),
             State.IN_REVIEW,
             researcher,
             guards=(has_draft_verdict, meets_evidence_checklist, quotes_checked),
             checks=(reviewer_is_not_researcher,),
             effect=request_reviewer,
-            asks_person="Reviewer (optional)",
+            asks_person=_("Reviewer (optional)"),
             unfit=unfit_to_review,
         ),
         Action(
             "request_changes",
-            "Request changes",
+            _("Request changes"),
             (State.IN_REVIEW,),
             State.RESEARCHING,
             reviewer,
@@ -254,7 +260,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "approve",
-            "Approve",
+            _("Approve"),
             (State.IN_REVIEW,),
             State.APPROVED,
             approver,
@@ -264,7 +270,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "publish",
-            "Publish",
+            _("Publish"),
             (State.APPROVED,),
             State.PUBLISHED,
             publisher,
@@ -274,7 +280,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "send_back",
-            "Send back",
+            _("Send back"),
             (State.APPROVED,),
             State.RESEARCHING,
             editor,
@@ -283,7 +289,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "correct",
-            "Correct",
+            _("Correct"),
             (State.PUBLISHED,),
             None,
             editor,
@@ -294,7 +300,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "retract",
-            "Retract",
+            _("Retract"),
             (State.PUBLISHED,),
             State.RETRACTED,
             editor,
@@ -311,12 +317,14 @@ ACTIONS: dict[str, Action] = {
 def default_note(params: Params) -> str:
     """What the activity log says of an action taken without a note."""
     if params.person is not None:
-        return f"To {display_name(params.person)}."
+        return gettext("To %(name)s.") % {"name": display_name(params.person)}
     original = params.original
     if original is not None:
         if original.state in PUBLIC_STATES:
-            return f"A repeat of claim #{original.pk}, answered by its published verdict."
-        return f"A duplicate of claim #{original.pk}."
+            return gettext("A repeat of claim #%(number)s, answered by its published verdict.") % {
+                "number": original.pk
+            }
+        return gettext("A duplicate of claim #%(number)s.") % {"number": original.pk}
     return ""
 
 
@@ -344,8 +352,11 @@ def research_refusal(claim: Claim, user: AbstractBaseUser) -> WorkflowError | No
     """Why `user` cannot add or change evidence and the draft verdict now."""
     if claim.state not in RESEARCH_STATES:
         return StaleState(
-            f"Evidence and the draft verdict change only while the claim is assigned or researching; "
-            f"it is {claim.get_state_display().lower()}."
+            gettext(
+                "Evidence and the draft verdict change only while the claim is assigned or researching; "
+                "it is %(state)s."
+            )
+            % {"state": claim.get_state_display().lower()}
         )
     reason = researcher(claim, user, Params())
     return NotPermitted(reason) if reason else None
@@ -358,4 +369,4 @@ def comment_refusal(claim: Claim, user: AbstractBaseUser) -> WorkflowError | Non
 
 def editor_refusal(user: AbstractBaseUser) -> WorkflowError | None:
     """Desk settings (claimant merges, the scale, webhooks) are for editors."""
-    return None if is_editor(user) else NotPermitted("Only an editor may do this.")
+    return None if is_editor(user) else NotPermitted(gettext("Only an editor may do this."))

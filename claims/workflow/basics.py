@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -20,14 +21,14 @@ EDITORS_GROUP = "Editors"
 
 
 class State(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    ASSIGNED = "assigned", "Assigned"
-    RESEARCHING = "researching", "Researching"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    RETRACTED = "retracted", "Retracted"
+    SUBMITTED = "submitted", _("Submitted")
+    ASSIGNED = "assigned", _("Assigned")
+    RESEARCHING = "researching", _("Researching")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    RETRACTED = "retracted", _("Retracted")
 
 
 # States in which a claim is still work for the desk (queues show these).

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def desk_member(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if is_checker(user):
         return None
-    return "Only fact-checkers and editors work on claims."
+    return _("Only fact-checkers and editors work on claims.")
 
 
 def _conflict(claim: Claim, user: AbstractBaseUser) -> str | None:
@@ -47,7 +47,7 @@ def at_work(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
 
 def editor(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not is_editor(user):
-        return "Only an editor may do this."
+        return _("Only an editor may do this.")
     return _conflict(claim, user)
 
 
@@ -55,7 +55,9 @@ def researcher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | No
     if not is_checker(user):
         return desk_member(claim, user, params)
     if not is_editor(user) and claim.assignee_id != user.pk:
-        return f"Only the claim's researcher ({display_name(claim.assignee)}) or an editor may do this."
+        return _("Only the claim's researcher (%(name)s) or an editor may do this.") % {
+            "name": display_name(claim.assignee)
+        }
     return _conflict(claim, user)
 
 
@@ -84,7 +86,7 @@ def reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None
         and claim.reviewer_id not in claim.approvers
         and claim.reviewer_id not in claim.conflicted
     ):
-        return f"This claim waits for {display_name(claim.reviewer)}'s review."
+        return _("This claim waits for %(name)s's review.") % {"name": display_name(claim.reviewer)}
     return None
 
 
@@ -120,13 +122,13 @@ def publisher(claim: Claim, user: AbstractBaseUser, params: Params) -> str | Non
 def has_draft_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     verdict = claim.draft
     if verdict is None or not verdict.rating_id or not verdict.summary.strip():
-        return "Write the draft verdict (rating and summary) first."
+        return _("Write the draft verdict (rating and summary) first.")
     return None
 
 
 def has_evidence(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if not claim.evidence_facts.sourced:
-        return "Add at least one piece of evidence first."
+        return _("Add at least one piece of evidence first.")
     return None
 
 
@@ -163,7 +165,7 @@ def quotes_checked(claim: Claim, user: AbstractBaseUser, params: Params) -> str 
 
 def person_on_desk(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     if params.person is None or not is_checker(params.person):
-        return "Choose a fact-checker or editor."
+        return _("Choose a fact-checker or editor.")
     if params.person.pk in claim.conflicted:
         return _("%(name)s declared a conflict of interest on this claim.") % {"name": display_name(params.person)}
     return None
@@ -174,7 +176,7 @@ def reviewer_is_not_researcher(claim: Claim, user: AbstractBaseUser, params: Par
     if person is None:
         return None
     if not is_checker(person):
-        return "The reviewer must be a fact-checker or editor."
+        return _("The reviewer must be a fact-checker or editor.")
     if person.pk in claim.contributors or person.pk == user.pk:
         return _("The reviewer must be someone other than the researcher: %(name)s researched or wrote this claim.") % {
             "name": display_name(person)
@@ -204,24 +206,27 @@ def approvals_with(claim: Claim, user: AbstractBaseUser) -> tuple[int, int]:
 
 
 def has_note(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
-    return None if params.note.strip() else "Say why, in the note."
+    return None if params.note.strip() else _("Say why, in the note.")
 
 
 def names_an_original(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     original = params.original
     if original is None:
-        return "Choose the claim this one repeats."
+        return _("Choose the claim this one repeats.")
     if original.pk == claim.pk:
-        return "A claim cannot be a duplicate of itself."
+        return _("A claim cannot be a duplicate of itself.")
     if original.duplicate_of_id:
-        return f"Claim #{original.pk} is itself a duplicate: point to claim #{original.duplicate_of_id} instead."
+        return _("Claim #%(number)s is itself a duplicate: point to claim #%(original)s instead.") % {
+            "number": original.pk,
+            "original": original.duplicate_of_id,
+        }
     return None
 
 
 def has_new_verdict(claim: Claim, user: AbstractBaseUser, params: Params) -> str | None:
     verdict = params.verdict or {}
     if not verdict.get("rating") or not str(verdict.get("summary", "")).strip():
-        return "A correction needs a rating and a summary."
+        return _("A correction needs a rating and a summary.")
     return None
 
 

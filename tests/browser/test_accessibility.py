@@ -123,3 +123,28 @@ def test_the_first_tab_shows_a_skip_link_to_the_content(page: Any, desk: dict[st
     assert skip.evaluate("link => getComputedStyle(link).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+
+
+@pytest.fixture
+def editor_desk(page: Any, live_server: Any, editor: Any, make_claim: Any) -> str:
+    """An editor logged in (two-factor set up on the way), with a claim
+    approved: a notification for them and figures for the dashboard."""
+    make_claim(state="approved", text="516 soldiers died in the operation.", claimant="Asim Bajwa")
+    make_claim(state="researching", text="The war cost $106.9 billion.")
+    log_in(page, live_server.url, "editor")
+    return live_server.url
+
+
+@pytest.mark.parametrize("path", ["/desk/dashboard/", "/desk/notifications/", "/desk/me/", "/desk/settings/"])
+def test_the_editors_pages_have_no_serious_accessibility_violation(page: Any, editor_desk: str, path: str) -> None:
+    assert_accessible(page, editor_desk + path)
+
+
+def test_the_claim_and_verdict_pages_have_a_main_heading(page: Any, desk: dict[str, str], publish: Any) -> None:
+    """axe's moderate "page-has-heading-one": the claim itself is each page's h1."""
+    verdict = publish(text="We have paid $106.9 billion on this war.")
+    for url in (desk["base"] + desk["claim"], f"{desk['base']}/verdicts/{verdict.slug}/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert "page-has-heading-one" not in [violation["id"] for violation in Axe().run(page).response["violations"]]
+        assert "106.9" in page.inner_text("h1") or "516" in page.inner_text("h1")

@@ -44,7 +44,7 @@ def test_an_article_given_only_its_url_is_filled_from_the_page_by_the_worker(
     assert "Cheap flights" not in article.body  # the advert is not the article
     assert article.source.status == Source.Status.FETCHED
     page = client_for(checker).get(article.get_absolute_url()).content.decode()
-    assert f"<h1>{TITLE}</h1>" in page
+    assert f'<h1 dir="auto">{TITLE}</h1>' in page
     assert "every 2s" not in page
 
 
@@ -98,7 +98,7 @@ def test_the_article_text_polls_until_the_page_is_read_then_stops(settings: Any,
 
     assert done.status_code == 286  # htmx: stop polling
     assert "every 2s" not in done.content.decode()
-    assert f"<h1>{TITLE}</h1>" in done.content.decode()
+    assert f'<h1 dir="auto">{TITLE}</h1>' in done.content.decode()
 
 
 @pytest.mark.django_db

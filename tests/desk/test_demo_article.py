@@ -24,7 +24,7 @@ def test_the_demo_article_page_shows_clean_text(desk_defaults: None, client_for:
 
     page = html(client_for(checker).get(article.get_absolute_url()))
 
-    text = page.split('<div class="body spotted">', 1)[1].split("</div>", 1)[0]
+    text = page.split('<div class="body spotted" dir="auto">', 1)[1].split("</div>", 1)[0]
     lines = {line.strip() for line in text.splitlines()}
     assert "arrested 309 people associated with Islamic State" in text
     assert [junk for junk in CLUTTER if junk in lines] == []

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "claims" / "demo" / "pakistan-army-report-card.txt"
 TITLE = "No Good or Bad Taliban for Us: Pakistan Army"
 MARK = re.compile(
-    r'<mark class="spot spot-(?P<band>\w+)[^"]*" id="sentence-(?P<start>\d+)">(?P<sentence>.*?) '
+    r'<mark class="spot spot-(?P<band>\w+)[^"]*" id="sentence-(?P<start>\d+)" dir="auto">(?P<sentence>.*?) '
     r'<a class="spot-score"[^>]*>(?P<score>\d+)</a></mark>',
     re.DOTALL,
 )
@@ -97,10 +97,12 @@ def test_the_article_page_lists_the_dropped_lines_with_their_number_and_reason(
     dropped = page.split('data-testid="dropped-lines"', 1)[1].split("</details>", 1)[0]
     lines = pasted.splitlines()
     number = lines.index("ADVERTISEMENTREMOVE AD") + 1
-    assert f"<tr><td>{number}</td><td>ADVERTISEMENTREMOVE AD</td><td>an advertising marker</td></tr>" in dropped
-    assert "<td>3 min read</td><td>a reading-time label</td>" in dropped
+    assert (
+        f'<tr><td>{number}</td><td dir="auto">ADVERTISEMENTREMOVE AD</td><td>an advertising marker</td></tr>' in dropped
+    )
+    assert '<td dir="auto">3 min read</td><td>a reading-time label</td>' in dropped
     assert f"{len(clean(pasted).dropped)} lines of the page around the story set aside" in dropped
-    text = page.split('<div class="body spotted">', 1)[1].split("</div>", 1)[0]
+    text = page.split('<div class="body spotted" dir="auto">', 1)[1].split("</div>", 1)[0]
     assert "ADVERTISEMENTREMOVE AD" not in text
     assert "Become a Member" not in text
 
@@ -111,7 +113,7 @@ def test_an_article_from_before_cleaning_is_cleaned_when_shown(client_for: Any, 
 
     page = html(client_for(checker).get(article.get_absolute_url()))
 
-    assert "<td>ADVERTISEMENTREMOVE AD</td><td>an advertising marker</td>" in page
+    assert '<td dir="auto">ADVERTISEMENTREMOVE AD</td><td>an advertising marker</td>' in page
     assert any("$106.9 billion" in sentence for sentence in marks(page))
 
 

@@ -152,7 +152,7 @@ def test_verdict_page_links_the_claimant_to_their_page(publish: Any, editor: Any
 
     html = client.get(f"/verdicts/{claim.slug}/").content.decode()
 
-    assert f'<a href="{claimant_url(claim)}">Lt Gen Asim Bajwa</a>' in html
+    assert f'<a href="{claimant_url(claim)}" dir="auto">Lt Gen Asim Bajwa</a>' in html
     # A retracted verdict leaves its claimant's page, which may then not exist.
     retracted = client.get(f"/verdicts/{retract(other, editor).slug}/").content.decode()
     assert "/claimants/" not in retracted

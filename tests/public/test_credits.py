@@ -19,10 +19,10 @@ def test_a_correction_keeps_the_researcher_and_credits_everyone(
     page = client.get(page_url(claim)).content.decode()
     footer = page[page.index('class="byline"') :]
     assert f'data-testid="author">{checker.get_full_name()}<' in footer
-    assert f"Reviewed by {second_checker.get_full_name()}." in footer
-    assert f"Edited and published by {editor.get_full_name()}." in footer
+    assert f"Reviewed by <bdi>{second_checker.get_full_name()}</bdi>." in footer
+    assert f"Edited and published by <bdi>{editor.get_full_name()}</bdi>." in footer
     history = page[page.index('class="history"') :]
-    assert f"by {editor.get_full_name()}</span>: We misread the table." in history
+    assert f"by <bdi>{editor.get_full_name()}</bdi></span>: <bdi>We misread the table.</bdi>" in history
     claim = Claim.objects.get(pk=claim.pk)
     assert [v.author for v in claim.versions] == [checker, checker]
 

@@ -35,12 +35,12 @@ def test_verdict_page_shows_claim_source_rating_and_sources(publish: Any, client
     html = response.content.decode()
     assert claim.text in html
     assert "Lt Gen Asim Bajwa" in html
-    assert '<a href="https://news.example.com/briefing" rel="nofollow noopener">Army briefing</a>' in html
+    assert '<a href="https://news.example.com/briefing" rel="nofollow noopener" dir="auto">Army briefing</a>' in html
     assert "Sample Times" in html
     assert ">False</span>" in html
     assert "6 of 6 on our scale" in html  # Unproven is no point on it (tests/public/test_scale_position.py)
     assert "The army gave no records for the figure." in html
-    assert '<a href="https://example.org/report/final" rel="nofollow noopener">The annual report</a>' in html
+    assert '<a href="https://example.org/report/final" rel="nofollow noopener" dir="auto">The annual report</a>' in html
     assert "Interview with the army press office" in html
     assert f'<link rel="canonical" href="{SITE}{page_url(claim)}">' in html
     assert '<meta property="og:title"' in html

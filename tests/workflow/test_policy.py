@@ -165,7 +165,7 @@ def test_the_claim_page_shows_approvals_so_far(
     assert "0 of 2 approvals" in page
     claim.transition("approve", by=second_checker, expected_state="in_review")
     page = client_for(editor).get(f"/desk/claims/{claim.pk}/").content.decode()
-    assert f"1 of 2 approvals ({second_checker.get_full_name()})" in page
+    assert f"1 of 2 approvals (<bdi>{second_checker.get_full_name()}</bdi>)" in page
     assert 'data-testid="state">In review<' in page
 
 

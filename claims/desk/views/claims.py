@@ -36,7 +36,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         claim = Claim.objects.add(by=request.user, **form.cleaned_data)
-        messages.success(request, "Claim added to the desk.")
+        messages.success(request, _("Claim added to the desk."))
         return redirect(claim)
     return render(request, "claims/claim_new.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -166,7 +166,7 @@ def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     claim = claim_for(request.user, pk)
     form = _form_class(action)(request.POST, prefix=action)
     if not form.is_valid():
-        messages.error(request, "Check the form below.")
+        messages.error(request, _("Check the form below."))
         return _claim_page(request, claim, status=422, **{f"action_{action}": form})
     try:
         claim = claim.transition(
@@ -179,7 +179,11 @@ def claim_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
     label = workflow.ACTIONS[action].label
-    return _after_change(request, claim, f"{label}: done. The claim is {claim.get_state_display().lower()}.")
+    return _after_change(
+        request,
+        claim,
+        _("%(action)s: done. The claim is %(state)s.") % {"action": label, "state": claim.get_state_display().lower()},
+    )
 
 
 @require_POST
@@ -196,7 +200,7 @@ def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         claim.add_evidence(by=request.user, **form.cleaned_data)
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
-    return _after_change(request, claim, "Evidence added.")
+    return _after_change(request, claim, _("Evidence added."))
 
 
 @require_POST
@@ -207,7 +211,7 @@ def claim_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> Ht
         claim.remove_evidence(by=request.user, evidence_id=evidence_pk)
     except workflow.WorkflowError as error:
         return _refused(request, claim, error)
-    return _after_change(request, claim, "Evidence removed.")
+    return _after_change(request, claim, _("Evidence removed."))
 
 
 def _evidence_fragment(
@@ -245,7 +249,7 @@ def evidence_refetch(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
         messages.error(request, limits.refusal("refetch"))
         return _evidence_fragment(request, claim, evidence_pk, status=429)
     if claim.refetch_source(by=request.user, evidence_id=evidence_pk):
-        messages.success(request, "Fetching the source again.")
+        messages.success(request, _("Fetching the source again."))
     return _evidence_fragment(request, claim, evidence_pk)
 
 
@@ -270,7 +274,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         return _claim_page(
             request, claim, status=error.status, conflict={"theirs": theirs, "mine": mine, "form": again}
         )
-    return _after_change(request, claim, "Draft verdict saved.")
+    return _after_change(request, claim, _("Draft verdict saved."))
 
 
 @require_POST
@@ -314,7 +318,7 @@ def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         claim.comment(by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Comment added.")
+        messages.success(request, _("Comment added."))
         if not request.htmx:
             return redirect(claim)
         form = CommentForm()

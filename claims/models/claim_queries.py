@@ -160,6 +160,12 @@ class ClaimQuerySet(models.QuerySet):
             Prefetch("verdicts", queryset=versions, to_attr="published_versions"),
         )
 
+    def with_also_said(self) -> ClaimQuerySet:
+        """With their confirmed repeats (`also_said`): one query however many rows."""
+        from claims.models.repeats import Repeat
+
+        return self.prefetch_related(Prefetch("repeats", queryset=Repeat.objects.for_readers(), to_attr="also_said"))
+
     def similar_to(self, text: str, limit: int = 5) -> list[Claim]:
         """Checked before? Claims like `text` (not those already marked as
         duplicates), each with `.similarity` and `.rating`: published first."""

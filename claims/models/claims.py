@@ -176,6 +176,13 @@ class Claim(ClaimEdits, SignOff, models.Model):
         return self.versions[0] if self.versions else None
 
     @cached_property
+    def also_said(self) -> list[Any]:
+        """Its confirmed repeats (claims.models.repeats), newest first, with
+        their articles: where else it was said. Prefetched for a list by
+        `with_also_said()`."""
+        return list(self.repeats.for_readers())
+
+    @cached_property
     def draft(self) -> Verdict | None:
         return self.verdicts.drafts().select_related("rating", "author").newest_first().first()
 

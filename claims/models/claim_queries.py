@@ -14,6 +14,7 @@ from django.utils import timezone
 from claims import workflow
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.repeats import Repeat
 from claims.models.similar import similar_claims
 from claims.models.verdicts import Verdict
 from claims.workflow import State
@@ -162,9 +163,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_also_said(self) -> ClaimQuerySet:
         """With their confirmed repeats (`also_said`): one query however many rows."""
-        from claims.models.repeats import Repeat
-
-        return self.prefetch_related(Prefetch("repeats", queryset=Repeat.objects.for_readers(), to_attr="also_said"))
+        shown = Prefetch("repeats", queryset=Repeat.objects.for_readers(), to_attr="confirmed_repeats")
+        return self.prefetch_related(shown)
 
     def similar_to(self, text: str, limit: int = 5) -> list[Claim]:
         """Checked before? Claims like `text` (not those already marked as

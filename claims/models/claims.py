@@ -175,12 +175,14 @@ class Claim(ClaimEdits, SignOff, models.Model):
     def current_verdict(self) -> Verdict | None:
         return self.versions[0] if self.versions else None
 
-    @cached_property
+    @property
     def also_said(self) -> list[Any]:
         """Its confirmed repeats (claims.models.repeats), newest first, with
-        their articles: where else it was said. Prefetched for a list by
-        `with_also_said()`."""
-        return list(self.repeats.for_readers())
+        their articles: where else it was said (prefetched by
+        `with_also_said()`, else read once and kept)."""
+        if getattr(self, "confirmed_repeats", None) is None:
+            self.confirmed_repeats = list(self.repeats.for_readers())
+        return self.confirmed_repeats
 
     @cached_property
     def draft(self) -> Verdict | None:

@@ -24,3 +24,10 @@ def article_saying(*sentences: str, by: Any, **fields: Any) -> Article:
 
 def find_in(article: Article, **kwargs: Any) -> list[Repeat]:
     return find_repeats(article, article.spotting().candidates, **kwargs)
+
+
+def make_repeat(claim: Any, *, by: Any, sentence: str = REWORDED, score: float = 0.6, **article: Any) -> Repeat:
+    """A repeat as find_repeats leaves it, for tests of what is done with one."""
+    made = article_saying(sentence, by=by, **article)
+    start = made.spotting().text.index(sentence)
+    return Repeat.objects.create(article=made, start=start, sentence=sentence, claim=claim, score=score)

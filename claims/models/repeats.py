@@ -68,7 +68,7 @@ class RepeatQuerySet(models.QuerySet):
         article's lock, so two runs on the same article take turns and the
         second finds them known."""
         with transaction.atomic():
-            Article.objects.select_for_update().filter(pk=article.pk).first()
+            Article.objects.select_for_update().get(pk=article.pk)
             known = set(self.filter(article=article).values_list("start", "claim_id"))
             new = []
             for candidate, claim, score in matches:

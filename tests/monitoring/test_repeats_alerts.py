@@ -6,15 +6,18 @@ turned off by email like every other, and a real worker emails it once."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from claims.models import Notification, Profile, Repeat
+from claims.monitoring.repeats import find_repeats
 from tests.conftest import UserFactory
 from tests.monitoring.repeats_helpers import REWORDED, VERDICT, article_saying, find_in
 from tests.notifications import conftest as notification_fixtures
@@ -121,3 +124,29 @@ def test_a_worker_emails_each_alert_once(mail_worker: Any, publish: Any, checker
 def repeat_emails() -> list[Any]:
     # The publication's own emails arrive too, in their time.
     return [message for message in mail.outbox if "repeated a claim we rated False" in message.body]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks: one writer at a time anyway")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_on_one_article_alert_once(publish: Any, checker: Any) -> None:
+    publish(text=VERDICT)
+    article = article_saying(REWORDED, by=checker)
+    candidates = article.spotting().candidates
+    start = threading.Barrier(2)
+    found: list[int] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            found.append(len(find_repeats(article, candidates)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(found) == [0, 1]
+    assert Repeat.objects.count() == 1
+    assert told() == ["checker", "editor"]

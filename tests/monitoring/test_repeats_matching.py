@@ -32,6 +32,7 @@ def test_a_reworded_repeat_is_found_with_its_score(publish: Any, checker: Any) -
     assert repeat.claimant == "Lt Gen Asim Bajwa"
     assert repeat.status == Repeat.Status.FOUND
     assert list(Repeat.objects.all()) == [repeat]
+    assert repeat.verdict_url == f"{settings.SITE_URL}/verdicts/{verdict.slug}/"
 
 
 def test_the_same_numbers_about_something_else_are_not_a_repeat(publish: Any, checker: Any) -> None:

@@ -55,7 +55,8 @@ def find_repeats(
     found before: each saved, and each at least REPEAT_ALERT_MIN_SCORE alike
     alerted once to the editors (and the researcher), never to `by`, who
     caused this run if anyone did. Matching an article again returns []."""
-    verdicts = Claim.objects.standing().filter(duplicate_of__isnull=True).with_current_rating()
+    # A claim marked as a duplicate is rejected: none of these is one.
+    verdicts = Claim.objects.standing().with_current_rating()
     threshold = max(settings.REPEAT_MATCH_THRESHOLD, settings.SIMILAR_CLAIMS_THRESHOLD)
     matches = []
     for candidate in islice(_worth_matching(candidates), settings.REPEAT_MAX_SENTENCES):
@@ -76,11 +77,16 @@ def content_words(text: str) -> set[str]:
 
 
 def carries_content(sentence: str, claim: str) -> bool:
-    """At least REPEAT_CONTENT_SHARE of the claim's content (the trigrams of
-    its content words, so "rose" and "risen" or "killed" and "kills" count
-    in part) is in the sentence."""
+    return content_share(sentence, claim) >= settings.REPEAT_CONTENT_SHARE
+
+
+def content_share(sentence: str, claim: str) -> float:
+    """How much of the claim's content is in the sentence (0-1): the share of
+    the trigrams of its content words found among the sentence's, so "rose"
+    and "risen" or "killed" and "kills" count in part. 0 for a claim of
+    figures alone: nothing tells its subject apart."""
     wanted = trigrams(" ".join(content_words(claim)))
     if not wanted:
-        return False  # a claim of figures alone: nothing tells its subject apart
+        return 0.0
     found = trigrams(" ".join(content_words(sentence)))
-    return len(wanted & found) / len(wanted) >= settings.REPEAT_CONTENT_SHARE
+    return len(wanted & found) / len(wanted)

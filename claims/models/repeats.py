@@ -25,6 +25,7 @@ from claims import workflow
 from claims.intake import Candidate
 from claims.models.articles import Article
 from claims.models.notifications import Notification, editors, notify
+from claims.models.verdicts import Verdict
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,8 +46,6 @@ class RepeatQuerySet(models.QuerySet):
     def for_list(self) -> RepeatQuerySet:
         """With what the desk's list shows of each: its article, its claim
         and that claim's current verdict (`claim.published_versions`)."""
-        from claims.models.verdicts import Verdict
-
         versions = Verdict.objects.published().select_related("rating").newest_first()
         return self.select_related("decided_by").prefetch_related(
             models.Prefetch("article", queryset=Article.objects.defer("body", "original_body")),
@@ -68,7 +67,7 @@ class RepeatQuerySet(models.QuerySet):
         article's lock, so two runs on the same article take turns and the
         second finds them known."""
         with transaction.atomic():
-            Article.objects.select_for_update().get(pk=article.pk)
+            Article.objects.select_for_update().only("pk").get(pk=article.pk)
             known = set(self.filter(article=article).values_list("start", "claim_id"))
             new = []
             for candidate, claim, score in matches:

@@ -158,7 +158,7 @@ class Repeat(models.Model):
         else:
             text = gettext("A claim we rated %(rating)s on %(date)s was repeated: “%(claim)s”") % facts
         recipients = list(editors())
-        if settings.REPEAT_ALERT_RESEARCHER:
+        if settings.REPEAT_ALERT_RESEARCHER and claim.assignee and claim.assignee.is_active:
             recipients.append(claim.assignee)
         return notify(Notification.Kind.REPEAT, claim, recipients, actor=by, text=text)
 

@@ -150,3 +150,22 @@ def test_two_runs_at_once_on_one_article_alert_once(publish: Any, checker: Any) 
     assert sorted(found) == [0, 1]
     assert Repeat.objects.count() == 1
     assert told() == ["checker", "editor"]
+
+
+def test_the_alert_opens_the_repeats_list(publish: Any, checker: Any, editor: Any, client_for: Any) -> None:
+    publish(text=VERDICT)
+    find_in(article_saying(REWORDED, by=checker))
+    alert = editor.notifications.get(kind=Notification.Kind.REPEAT)
+    response = client_for(editor).get(f"/desk/notifications/{alert.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/repeats/"
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+
+
+def test_a_researcher_who_left_is_not_told(publish: Any, checker: Any) -> None:
+    publish(text=VERDICT)
+    checker.is_active = False
+    checker.save(update_fields=["is_active"])
+    find_in(article_saying(REWORDED, by=checker))
+    assert told() == ["editor"]

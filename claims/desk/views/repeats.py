@@ -66,9 +66,9 @@ def repeat_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         status = error.status
+    listed = _status(request.POST.get("listed"))
     if not request.htmx:
-        back = _status(request.POST.get("listed"))
-        return redirect(f"{reverse('desk:repeats')}?{urlencode({'status': back})}")
+        return redirect(f"{reverse('desk:repeats')}?{urlencode({'status': listed})}")
     repeat = Repeat.objects.for_list().get(pk=pk)
-    context = {"repeat": repeat, "may_decide": workflow.is_editor(request.user), "status": request.POST.get("listed")}
+    context = {"repeat": repeat, "may_decide": workflow.is_editor(request.user), "status": listed}
     return render(request, f"{TEMPLATE}#repeat-row", context, status=status)

@@ -207,6 +207,26 @@ OTP_TOTP_ISSUER = ORGANIZATION_NAME
 # (0.3) applies first, so a lower value here changes nothing there.
 SIMILAR_CLAIMS_THRESHOLD = env.float("SIMILAR_CLAIMS_THRESHOLD", default=0.3)
 
+# Repeats of checked claims (claims/monitoring/repeats.py): a spotted
+# sentence of an article is matched against the verdicts that stand.
+# How alike (trigram similarity, 0-1) it must be: stricter than "checked
+# before?", since a match raises an alert.
+REPEAT_MATCH_THRESHOLD = env.float("REPEAT_MATCH_THRESHOLD", default=0.4)
+# And what share of the verdict's content words (numbers and common words
+# left out, compared by trigrams) the sentence must carry: the same figures
+# about something else are not a repeat.
+REPEAT_CONTENT_SHARE = env.float("REPEAT_CONTENT_SHARE", default=0.5)
+# The alert rules: a match at least this alike alerts the editors (a weaker
+# one is only listed under Repeats), and the claim's researcher too if on.
+REPEAT_ALERT_MIN_SCORE = env.float("REPEAT_ALERT_MIN_SCORE", default=0.45)
+REPEAT_ALERT_RESEARCHER = envbool("REPEAT_ALERT_RESEARCHER", True)
+# The batch: sentences spotted below this score (0-100) are not matched, nor
+# more than the best REPEAT_MAX_SENTENCES of an article; each sentence may
+# repeat up to REPEAT_MATCHES_PER_SENTENCE verdicts.
+REPEAT_MIN_SPOTTING_SCORE = env.int("REPEAT_MIN_SPOTTING_SCORE", default=20)
+REPEAT_MAX_SENTENCES = env.int("REPEAT_MAX_SENTENCES", default=100)
+REPEAT_MATCHES_PER_SENTENCE = env.int("REPEAT_MATCHES_PER_SENTENCE", default=3)
+
 # Readers' suggestions: how long an address is kept if the verdict never
 # comes (it is deleted as soon as the reader is told), and the longest text.
 SUGGESTION_EMAIL_DAYS = env.int("SUGGESTION_EMAIL_DAYS", default=180)

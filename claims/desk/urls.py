@@ -15,6 +15,7 @@ from claims.desk.views import (
     people,
     policy,
     queues,
+    repeats,
     sources,
     suggestions,
 )
@@ -57,6 +58,8 @@ urlpatterns = [
     path("claimants/", claimants.claimant_list, name="claimants"),
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/<int:pk>/<slug:action>/", suggestions.suggestion_act, name="suggestion_act"),
+    path("repeats/", repeats.repeat_list, name="repeats"),
+    path("repeats/<int:pk>/<slug:action>/", repeats.repeat_act, name="repeat_act"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/count/", notifications.notification_count, name="notification_count"),
     path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),

@@ -16,6 +16,7 @@
 - `policy`: the desk policy (what sign-off means) and declared conflicts
 - `signoff`: what the sign-off rules read of a claim (mixed into Claim)
 - `desk_stats`: the editor's dashboard in numbers (import the module)
+- `repeats`: published claims said again in the news, and what editors decided
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -35,6 +36,7 @@ from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
 from claims.models.people import Profile
 from claims.models.policy import Conflict, DeskPolicy
+from claims.models.repeats import Repeat, RepeatQuerySet
 from claims.models.security import SecurityEvent
 from claims.models.sources import Evidence, Source, SourceQuerySet, normalize_url
 from claims.models.stored_copies import store_snapshot
@@ -58,6 +60,8 @@ __all__ = [
     "NotificationQuerySet",
     "Profile",
     "Rating",
+    "Repeat",
+    "RepeatQuerySet",
     "SecurityEvent",
     "SentenceClaim",
     "Source",

@@ -101,4 +101,6 @@ ACTIVITY_LABELS = {
     "send_back": _("Sent it back to research"),
     "correct": _("Corrected the verdict"),
     "retract": _("Retracted the verdict"),
+    "repeat_confirmed": _("Confirmed a repeat"),
+    "repeat_dismissed": _("Dismissed a repeat"),
 }

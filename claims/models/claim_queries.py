@@ -14,6 +14,7 @@ from django.utils import timezone
 from claims import workflow
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.repeats import Repeat
 from claims.models.similar import similar_claims
 from claims.models.verdicts import Verdict
 from claims.workflow import State
@@ -159,6 +160,11 @@ class ClaimQuerySet(models.QuerySet):
             Prefetch("article", queryset=articles),
             Prefetch("verdicts", queryset=versions, to_attr="published_versions"),
         )
+
+    def with_also_said(self) -> ClaimQuerySet:
+        """With their confirmed repeats (`also_said`): one query however many rows."""
+        shown = Prefetch("repeats", queryset=Repeat.objects.for_readers(), to_attr="confirmed_repeats")
+        return self.prefetch_related(shown)
 
     def similar_to(self, text: str, limit: int = 5) -> list[Claim]:
         """Checked before? Claims like `text` (not those already marked as

@@ -175,6 +175,15 @@ class Claim(ClaimEdits, SignOff, models.Model):
     def current_verdict(self) -> Verdict | None:
         return self.versions[0] if self.versions else None
 
+    @property
+    def also_said(self) -> list[Any]:
+        """Its confirmed repeats (claims.models.repeats), newest first, with
+        their articles: where else it was said (prefetched by
+        `with_also_said()`, else read once and kept)."""
+        if getattr(self, "confirmed_repeats", None) is None:
+            self.confirmed_repeats = list(self.repeats.for_readers())
+        return self.confirmed_repeats
+
     @cached_property
     def draft(self) -> Verdict | None:
         return self.verdicts.drafts().select_related("rating", "author").newest_first().first()

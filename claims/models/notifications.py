@@ -65,6 +65,7 @@ class Notification(models.Model):
         PUBLISHED = "published", _("A claim you worked on is published")
         SOURCE = "source", _("A source of your published claim changed or stopped answering")
         MENTION = "mention", _("Someone mentions you in a comment")
+        REPEAT = "repeat", _("A published claim is repeated in the news")
 
     class Email(models.TextChoices):
         PENDING = "pending", _("To send")

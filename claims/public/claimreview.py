@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Rating, Repeat, Verdict
 from claims.public.scale import Scale, load_scale
 
 # The same escapes as Django's json_script: inside <script>, "</script>" or
@@ -81,7 +82,32 @@ def review_rating(rating: Rating, scale: Scale) -> dict[str, Any]:
 def claim_item(claim: Claim) -> dict[str, Any]:
     """The claim as said: who said it, when, and where it appeared; the
     claim's own date and appearance when the desk gave them, else the
-    article's."""
+    article's; then where an editor confirmed it was said again."""
+    item = _first_appearance(claim)
+    repeats = [work for work in map(repeat_appearance, claim.also_said) if work]
+    if repeats:
+        item["appearance"] = [*item.get("appearance", []), *repeats]
+    return item
+
+
+def repeat_appearance(repeat: Repeat) -> dict[str, Any] | None:
+    """A confirmed repeat as a further appearance: the article it was said
+    in, dated by the article or else by when it was found; None without a
+    link to give."""
+    article = repeat.article
+    url = safe_url(article.url)
+    if not url:
+        return None
+    work: dict[str, Any] = {"@type": "CreativeWork", "url": url}
+    if article.title:
+        work["headline"] = article.title
+    if article.outlet:
+        work["publisher"] = {"@type": "Organization", "name": article.outlet}
+    work["datePublished"] = (article.published_on or localtime(repeat.found_at).date()).isoformat()
+    return work
+
+
+def _first_appearance(claim: Claim) -> dict[str, Any]:
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         # We do not record whether a claimant is a person or a body; most are people.

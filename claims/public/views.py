@@ -123,7 +123,8 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
 
 
 def _public_claim(slug: str) -> Claim:
-    return get_object_or_404(Claim.objects.public().with_verdicts().select_related("speaker"), slug=slug)
+    claims = Claim.objects.public().with_verdicts().with_also_said().select_related("speaker")
+    return get_object_or_404(claims, slug=slug)
 
 
 @require_safe
@@ -192,6 +193,8 @@ def _render_verdict(
             "article_url": safe_url(article.url) if article else "",
             # Where and when it was said: the claim's own, else its article's.
             "appearance_url": safe_url(claim.appearance_url),
+            # Where an editor confirmed it was said again, with a safe link.
+            "also_said": [(repeat, safe_url(repeat.article.url)) for repeat in claim.also_said],
             "said_on": claim.said_on or (article.published_on if article else None),
             # A retracted verdict is off its claimant's page, which may then not exist.
             "claimant_url": claim.speaker.get_absolute_url() if claim.speaker and not retracted else "",
@@ -317,7 +320,7 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
         if rating_id is None:
             return _json_error("rating must be a rating id.")
         claims = claims.rated(rating_id)
-    claims = claims.with_verdicts().order_by("-updated_at", "-pk")
+    claims = claims.with_verdicts().with_also_said().order_by("-updated_at", "-pk")
     filters = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
     paginator = FreshPaginator(claims, settings.PUBLIC_JSON_PAGE_SIZE, request=request, filters=filters)
     try:

@@ -45,9 +45,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @desk_member_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification to its claim: it is read now."""
+    """Follow a notification to its claim (a repeat: to the Repeats list,
+    where it is confirmed or dismissed): it is read now."""
     notification = _mine(request, pk)
     Notification.objects.filter(pk=notification.pk).mark_read()
+    if notification.kind == Notification.Kind.REPEAT:
+        return redirect("desk:repeats")
     return redirect(notification.claim)
 
 

@@ -1,0 +1,1 @@
+"""Watching the news: outlets polled, sentences spotted, repeats of checked claims found."""

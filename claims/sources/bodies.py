@@ -97,8 +97,8 @@ def has_body(status: int, headers: httpx.Headers) -> bool:
     return status not in (204, 205) and headers.get("content-length", "").strip() != "0"
 
 
-def refuse_unsupported(content_type: str) -> None:
-    if content_type not in ACCEPTED_TYPES:
+def refuse_unsupported(content_type: str, accepted: frozenset[str] = ACCEPTED_TYPES) -> None:
+    if content_type not in accepted:
         unsupported = gettext(
             "The link returned %(type)s, an unsupported type: factcheck reads web pages, PDFs, plain text and JSON."
         )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from claims.models import Article, NewsSentence, Outlet, OutletEntry, Source
 from claims.monitoring import polling
+from claims.monitoring.news import store_spotted
 from tests.monitoring.conftest import FORMATS, NewsSite, stories
 from tests.pages import Page
 
@@ -165,3 +166,22 @@ def test_a_shared_page_is_one_source_and_spotted_once_extracted(news_site: NewsS
     assert article.source_id == cited.pk
     assert Source.objects.count() == 1
     assert OutletEntry.objects.awaiting_spotting().get().article_id == article.pk
+
+
+def test_a_story_is_stored_once_and_a_desk_article_never(news_site: NewsSite, checker: Any) -> None:
+    news_site.list(stories(2))
+    watch(news_site)
+    poll_sync()
+    from_outlet = Article.objects.get(url=news_site.server.url("/news/story-1"))
+    stored = NewsSentence.objects.count()
+
+    assert store_spotted(from_outlet) == []  # a second job finds it done
+    desk = Article.objects.add(by=checker, url=news_site.server.url("/news/story-2?from=desk"))
+    source = Source.objects.get(pk=desk.source_id)
+    assert source.take()
+    polling._fetch_and_extract(source)
+
+    assert Article.objects.get(pk=desk.pk).body  # extracted, and filled in
+    assert store_spotted(desk) == []
+    assert NewsSentence.objects.count() == stored
+    assert not NewsSentence.objects.filter(article=desk).exists()

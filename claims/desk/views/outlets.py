@@ -49,7 +49,7 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
                 form = OutletForm()
         else:
             status = 422
-    outlets = Outlet.objects.select_related("created_by").order_by("name", "pk")
+    outlets = Outlet.objects.order_by("name", "pk")
     page = Paginator(outlets, settings.DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "may_manage": workflow.is_editor(request.user)}
     return render(request, fragment(request, "claims/outlet_list.html", "outlets"), context, status=status)

@@ -4,10 +4,12 @@ extracted by the sources' jobs, and spotted in a job of their own."""
 
 from __future__ import annotations
 
+import io
 import time
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from claims.models import NewsSentence, Outlet, OutletEntry
 from claims.monitoring.tasks import poll_due_outlets
@@ -50,3 +52,16 @@ def test_the_beat_polls_a_due_outlet_and_the_workers_store_its_spotted_sentences
     wait_for(lambda: Outlet.objects.get(pk=outlet.pk).next_poll_at > outlet.next_poll_at)
     assert news_site.feed_requests()[-1].headers["if-none-match"] == news_site.etag
     assert OutletEntry.objects.count() == 3
+
+
+def test_poll_outlets_without_sync_leaves_the_polls_to_the_workers(celery_worker: Any, news_site: NewsSite) -> None:
+    news_site.list(stories(2), format="json")
+    Outlet.objects.watch(by=None, name="Sample Times", url=news_site.server.url("/feed"), every=60)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("poll_outlets", stdout=out, stderr=err)
+
+    assert out.getvalue() == ""
+    assert "1 poll sent" in err.getvalue()
+    wait_for(lambda: OutletEntry.objects.filter(spotted_at__isnull=False).count() == 2)
+    assert NewsSentence.objects.filter(sentence__contains="309 people").count() == 2

@@ -45,7 +45,8 @@ class Command(BaseCommand):
         if not sync:
             for outlet in outlets:
                 send(tasks.poll_outlet, outlet.pk)
-            self.stderr.write(f"{len(outlets)} polls sent to the workers.")
+            count = len(outlets)
+            self.stderr.write(f"{count} poll{'' if count == 1 else 's'} sent to the workers.")
             return
         with tasks.spotting_here():
             for outlet in outlets:

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -143,10 +144,12 @@ class Outlet(models.Model):
             "next_poll_at": now + timedelta(minutes=self.interval_minutes),
             "failures": 0,
             "last_error": note,
-            "entries_seen": models.F("entries_seen") + new_entries,
         }
-        Outlet.objects.filter(pk=self.pk).update(**fields)
-        self.refresh_from_db()
+        # Counted in the database: an editor's pause may land meanwhile, and is kept.
+        Outlet.objects.filter(pk=self.pk).update(**fields, entries_seen=models.F("entries_seen") + new_entries)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.entries_seen += new_entries
 
     def record_failure(self, message: str) -> None:
         """A poll that failed: due again after an exponential backoff (capped
@@ -155,15 +158,16 @@ class Outlet(models.Model):
         now = timezone.now()
         failures = self.failures + 1
         delay = min(self.interval_minutes * 2**failures, settings.OUTLET_MAX_BACKOFF)
-        flagged = now if failures >= settings.OUTLET_FLAG_AFTER else None
-        Outlet.objects.filter(pk=self.pk).update(
-            failures=failures,
-            last_error=message,
-            last_polled_at=now,
-            next_poll_at=now + timedelta(minutes=delay),
-            flagged_at=flagged,
-        )
-        self.refresh_from_db()
+        fields: dict[str, Any] = {
+            "failures": failures,
+            "last_error": message,
+            "last_polled_at": now,
+            "next_poll_at": now + timedelta(minutes=delay),
+            "flagged_at": now if failures >= settings.OUTLET_FLAG_AFTER else None,
+        }
+        Outlet.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     def pause(self) -> None:
         Outlet.objects.filter(pk=self.pk, paused_at=None).update(paused_at=timezone.now())
@@ -217,6 +221,11 @@ class NewsSentenceQuerySet(models.QuerySet):
         if outlet:
             rows = rows.filter(outlet_id=outlet)
         related = ("article", "outlet", "claim", "dismissed_by")
+        # A claim made from the same sentence on the article's page counts too.
+        made_there = apps.get_model("claims", "SentenceClaim").objects.filter(
+            article_id=OuterRef("article_id"), start=OuterRef("start"), sentence=OuterRef("sentence")
+        )
+        rows = rows.annotate(claim_made_there=Subquery(made_there.values("claim_id")[:1]))
         return rows.select_related(*related).order_by("-score", "-spotted_at", "-pk")
 
 

@@ -220,3 +220,15 @@ def test_the_news_page_costs_the_same_queries_for_many_rows(
         client.get(reverse("desk:news"))
     with django_assert_max_num_queries(12):
         client.get(reverse("desk:outlets"))
+
+
+def test_a_claim_made_on_the_articles_page_shows_on_the_news(client_for: Any, checker: Any, outlet: Outlet) -> None:
+    article = spotted_story(outlet, 1)
+    news = NewsSentence.objects.get(sentence__contains="309 people")
+    claim = article.claim_sentence(by=checker, start=news.start, sentence=news.sentence, text=news.sentence)
+
+    page = client_for(checker).get(reverse("desk:news")).content.decode()
+
+    row = page.split(f'id="news-{news.pk}"')[1].split('id="news-')[0]
+    assert reverse("desk:claim", args=[claim.pk]) in row
+    assert "Make a claim from it" not in row

@@ -38,7 +38,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
 
 
 def _news(pk: int) -> NewsSentence:
-    return get_object_or_404(NewsSentence.objects.select_related("article", "outlet", "claim", "dismissed_by"), pk=pk)
+    return get_object_or_404(NewsSentence.objects.for_list(dismissed=True), pk=pk)
 
 
 @require_POST

@@ -10,11 +10,11 @@ flagged after OUTLET_FLAG_AFTER failures in a row.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.models import Article, NewsSentence, Outlet, OutletEntry, Source, normalize_url
@@ -24,7 +24,8 @@ from claims.monitoring.news import store_spotted
 from claims.sources import guard
 from claims.sources.jobs import extract_source, fetch_source
 
-log = logging.getLogger(__name__)
+# The length of the URL fields an entry's link lands in.
+MAX_URL_CHARS = 2000
 
 
 def poll(outlet: Outlet, *, inline: bool = False) -> list[Article]:
@@ -72,7 +73,11 @@ def _add_entries(outlet: Outlet, entries: list[feeds.Entry], *, inline: bool) ->
         try:
             with transaction.atomic():
                 row = OutletEntry.objects.create(
-                    outlet=outlet, url=url, title=entry.title[:300], published_at=entry.published_at, refusal=refusal
+                    outlet=outlet,
+                    url=url[:MAX_URL_CHARS],
+                    title=entry.title[:300],
+                    published_at=entry.published_at,
+                    refusal=refusal,
                 )
                 if not refusal:
                     row.article = _new_article(outlet, url, entry, inline=inline)
@@ -87,6 +92,8 @@ def _add_entries(outlet: Outlet, entries: list[feeds.Entry], *, inline: bool) ->
 
 
 def _link_refusal(url: str) -> str:
+    if len(url) > MAX_URL_CHARS:
+        return _("The link is longer than %(limit)d characters; it was not followed.") % {"limit": MAX_URL_CHARS}
     try:
         guard.check_url(url)
     except guard.BlockedURL as refused:

@@ -83,18 +83,20 @@ def test_links_to_private_addresses_are_skipped_with_the_reason(news_site: NewsS
         b'<?xml version="1.0"?><rss version="2.0"><channel>'
         b"<item><title>Intranet</title><link>http://10.0.0.5/admin</link></item>"
         b"<item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link></item>"
+        b"<item><title>Long</title><link>https://news.example.org/" + b"a" * 2100 + b"</link></item>"
         b"<item><title>Fine</title><link>" + good.encode() + b"</link></item></channel></rss>"
     )
 
     outlet = poll_once(news_site, body)
 
     refused = {entry.url: entry.refusal for entry in OutletEntry.objects.filter(article=None)}
-    assert set(refused) == {"http://10.0.0.5/admin", "http://169.254.169.254/latest/meta-data/"}
-    assert all("private network" in reason for reason in refused.values())
+    assert refused["http://10.0.0.5/admin"].startswith("This address points inside a private network (10.0.0.5)")
+    assert "private network (169.254.169.254)" in refused["http://169.254.169.254/latest/meta-data/"]
+    assert "longer than 2000 characters" in refused[f"https://news.example.org/{'a' * 2100}"[:2000]]
     assert list(Source.objects.values_list("url", flat=True)) == [good]
     assert outlet.failures == 0
-    assert outlet.last_error.startswith("2 links skipped")
-    assert outlet.entries_seen == 3
+    assert outlet.last_error.startswith("3 links skipped")
+    assert outlet.entries_seen == 4
 
 
 def test_a_loopback_link_is_refused_when_loopback_is_not_allowed(settings: Any) -> None:

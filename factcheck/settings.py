@@ -432,3 +432,5 @@ CELERY_BEAT_SCHEDULE["poll-due-outlets"] = {"task": "claims.monitoring.tasks.pol
 CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_outlet"] = {"queue": "fetch"}
 CELERY_TASK_ROUTES["claims.monitoring.tasks.spot_news"] = {"queue": "celery"}
 CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_due_outlets"] = {"queue": "celery"}
+# A sitemap index: its newest sitemaps read at each poll.
+OUTLET_SITEMAPS_PER_INDEX = env.int("OUTLET_SITEMAPS_PER_INDEX", default=2)

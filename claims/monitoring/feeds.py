@@ -88,26 +88,45 @@ def read_outlet(url: str, *, etag: str = "", last_modified: str = "") -> Polled:
             return Polled(etag=etag, last_modified=last_modified, not_modified=True)
         raise
     kind, entries = parse(fetched.body, fetched.content_type, fetched.final_url)
+    if kind == "sitemapindex":
+        kind, entries = "sitemap", _from_sitemaps(entries[: settings.OUTLET_SITEMAPS_PER_INDEX])
     return Polled(kind=kind, entries=entries, etag=fetched.etag, last_modified=fetched.last_modified)
 
 
+def _from_sitemaps(sitemaps: list[Entry]) -> list[Entry]:
+    """The entries of an index's newest sitemaps, each fetched through the guard."""
+    entries: list[Entry] = []
+    for sitemap in sitemaps:
+        fetched = guard.fetch(sitemap.url, headers={"accept": ACCEPT}, types=FEED_TYPES)
+        kind, found = parse(fetched.body, fetched.content_type, fetched.final_url)
+        if kind != "sitemap":
+            raise FeedRefused(_("A sitemap index may list only sitemaps; %(url)s is not one.") % {"url": sitemap.url})
+        entries += found
+    return _newest_first(entries)
+
+
 def parse(body: bytes, content_type: str, url: str = "") -> tuple[str, list[Entry]]:
-    """("feed" or "sitemap", its entries, newest first and at most OUTLET_MAX_ENTRIES)."""
+    """("feed", "sitemap" or "sitemapindex", its entries (an index's: its
+    sitemaps), newest first and at most OUTLET_MAX_ENTRIES)."""
     start = body.lstrip()[:1]
     if start in (b"{", b"["):
         kind, entries = "feed", _json_feed(body)
     else:
         root = _safe_xml(body)
-        if root.tag in (f"{_SITEMAP}urlset", f"{_SITEMAP}sitemapindex", "urlset", "sitemapindex"):
-            kind, entries = "sitemap", _sitemap(root)
+        if root.tag in (f"{_SITEMAP}sitemapindex", "sitemapindex"):
+            kind, entries = "sitemapindex", _sitemap(root, "sitemap")
+        elif root.tag in (f"{_SITEMAP}urlset", "urlset"):
+            kind, entries = "sitemap", _sitemap(root, "url")
         else:
             kind, entries = "feed", _xml_feed(body)
     # Relative links are the outlet's own.
-    entries = [replace(entry, url=urljoin(url, entry.url)) for entry in entries if entry.url]
-    # Undated entries keep their place after the dated ones.
+    return kind, _newest_first([replace(entry, url=urljoin(url, entry.url)) for entry in entries if entry.url])
+
+
+def _newest_first(entries: list[Entry]) -> list[Entry]:
+    """At most OUTLET_MAX_ENTRIES; undated entries keep their order after the dated ones."""
     dated = sorted((e for e in entries if e.published_at), key=lambda e: e.published_at, reverse=True)  # type: ignore[arg-type, return-value]
-    entries = dated + [e for e in entries if not e.published_at]
-    return kind, entries[: settings.OUTLET_MAX_ENTRIES]
+    return (dated + [e for e in entries if not e.published_at])[: settings.OUTLET_MAX_ENTRIES]
 
 
 def _safe_xml(body: bytes) -> Element:
@@ -161,14 +180,12 @@ def _json_feed(body: bytes) -> list[Entry]:
     ]
 
 
-def _sitemap(root: Element) -> list[Entry]:
-    if root.tag.endswith("sitemapindex"):
-        raise FeedRefused(
-            _("This is a sitemap index (a list of sitemaps): watch one of its sitemaps, such as the news sitemap.")
-        )
+def _sitemap(root: Element, child: str) -> list[Entry]:
+    """The <url> entries of a sitemap (with their news title and date), or
+    the <sitemap> entries of an index."""
     entries = []
     for item in root:
-        if not item.tag.endswith("url"):
+        if item.tag not in (f"{_SITEMAP}{child}", child):
             continue
         news = item.find(f"{_NEWS}news")
         title = news.findtext(f"{_NEWS}title", "") if news is not None else ""

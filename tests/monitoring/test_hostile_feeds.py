@@ -142,11 +142,6 @@ def test_entries_per_poll_are_capped_newest_first(news_site: NewsSite, settings:
         (b'{"items": []}', "not a JSON Feed"),
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', "no list of items"),
         (b"{nope", "not valid JSON"),
-        (
-            b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://e.org/s.xml'
-            b"</loc></sitemap></sitemapindex>",
-            "sitemap index",
-        ),
         (b"<note><to>you</to></note>", "neither a feed"),
     ],
 )

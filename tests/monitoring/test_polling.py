@@ -16,7 +16,7 @@ from django.utils import timezone
 from claims.models import Article, NewsSentence, Outlet, OutletEntry, Source
 from claims.monitoring import polling
 from claims.monitoring.news import store_spotted
-from tests.monitoring.conftest import FORMATS, NewsSite, stories
+from tests.monitoring.conftest import FORMATS, NewsSite, news_sitemap, stories
 from tests.pages import Page
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,43 @@ def test_a_story_is_stored_once_and_a_desk_article_never(news_site: NewsSite, ch
     assert store_spotted(desk) == []
     assert NewsSentence.objects.count() == stored
     assert not NewsSentence.objects.filter(article=desk).exists()
+
+
+def index(server: Any, sitemaps: dict[str, str]) -> bytes:
+    listed = "".join(
+        f"<sitemap><loc>{server.url(path)}</loc><lastmod>{at}</lastmod></sitemap>" for path, at in sitemaps.items()
+    )
+    return f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{listed}</sitemapindex>'.encode()
+
+
+def test_a_sitemap_index_is_read_through_its_newest_sitemaps(news_site: NewsSite, settings: Any) -> None:
+    settings.OUTLET_SITEMAPS_PER_INDEX = 2
+    server = news_site.server
+    news_site.list(stories(3), format="sitemap")
+    server.routes["/news-1.xml"] = Page(news_sitemap(server, stories(2)), content_type="application/xml")
+    server.routes["/news-2.xml"] = Page(news_sitemap(server, stories(1, start=3)), content_type="application/xml")
+    server.routes["/old.xml"] = Page(news_sitemap(server, stories(1, start=9)), content_type="application/xml")
+    dates = {"/old.xml": "2026-01-01", "/news-1.xml": "2026-11-29", "/news-2.xml": "2026-11-30"}
+    server.routes["/index.xml"] = Page(index(server, dates), content_type="application/xml")
+    Outlet.objects.watch(by=None, name="Sample Times", url=server.url("/index.xml"))
+
+    lines = poll_sync()
+
+    assert {line["url"] for line in lines if line["kind"] == "article"} == {
+        server.url(f"/news/story-{n}") for n in (1, 2, 3)
+    }
+    assert "/old.xml" not in server.paths()
+    assert Outlet.objects.get().kind == "sitemap"
+
+
+def test_an_index_listing_a_feed_is_refused(news_site: NewsSite) -> None:
+    server = news_site.server
+    news_site.list(stories(1))
+    server.routes["/index.xml"] = Page(index(server, {"/feed": "2026-11-30"}), content_type="application/xml")
+    outlet = Outlet.objects.watch(by=None, name="Odd", url=server.url("/index.xml"))
+
+    assert poll_sync() == []
+
+    outlet.refresh_from_db()
+    assert "may list only sitemaps" in outlet.last_error
+    assert not Article.objects.exists()

@@ -9,6 +9,7 @@ queue, in batches of NEWS_SPOT_BATCH stories."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,11 +20,14 @@ from celery import shared_task
 from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from claims.broker import send
 from claims.models import NewsSentence, Outlet, OutletEntry
 from claims.models.jobs import jobs_waiting
 from claims.monitoring import news, polling
+
+log = logging.getLogger(__name__)
 
 # Set while a caller spots its own stories (poll_outlets --sync): no job is sent.
 _spotting_here: ContextVar[bool] = ContextVar("spotting_here", default=False)
@@ -67,8 +71,15 @@ def poll_due_outlets() -> int:
 @shared_task(time_limit=settings.FETCH_DEADLINE * 2 + 60)
 def poll_outlet(outlet_id: int) -> None:
     outlet = Outlet.objects.filter(pk=outlet_id).first()
-    if outlet is not None:
+    if outlet is None:
+        return
+    try:
         polling.poll(outlet)
+    except Exception:
+        # A surprise (a parser's, the database's) counts as a failed poll, so
+        # an outlet that always causes one is flagged, not retried forever.
+        log.exception("polling outlet %s failed", outlet_id)
+        outlet.record_failure(gettext("Something went wrong on our side."))
 
 
 @shared_task(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from claims.models import Article, NewsSentence, Outlet, OutletEntry, Source
 from claims.monitoring import polling
 from claims.monitoring.news import store_spotted
+from claims.monitoring.tasks import poll_outlet
 from tests.monitoring.conftest import FORMATS, NewsSite, news_sitemap, stories
 from tests.pages import Page
 
@@ -225,3 +226,32 @@ def test_an_index_listing_a_feed_is_refused(news_site: NewsSite) -> None:
     outlet.refresh_from_db()
     assert "may list only sitemaps" in outlet.last_error
     assert not Article.objects.exists()
+
+
+def test_a_poll_that_breaks_on_our_side_counts_as_a_failure(news_site: NewsSite, monkeypatch: Any) -> None:
+    news_site.list(stories(1))
+    outlet = watch(news_site)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a parser's surprise")
+
+    monkeypatch.setattr(polling, "_add_entries", broken)
+    poll_outlet(outlet.pk)  # the task's body, in this process
+
+    outlet.refresh_from_db()
+    assert outlet.failures == 1
+    assert outlet.last_error == "Something went wrong on our side."
+
+
+def test_stories_whose_spotting_was_lost_are_found_by_the_sweep(news_site: NewsSite) -> None:
+    news_site.list(stories(1))
+    watch(news_site)
+    outlet = Outlet.objects.get()
+    assert Outlet.objects.filter(pk=outlet.pk).lease(outlet.next_poll_at, timezone.now())
+    [article] = polling.poll(outlet, inline=True)
+    polling._fetch_and_extract(article.source)  # extracted; its spotting job lost
+    later = timezone.now() + timedelta(minutes=5)
+
+    assert list(OutletEntry.objects.awaiting_spotting(before=later).values_list("article", flat=True)) == [article.pk]
+    store_spotted(Article.objects.get(pk=article.pk))
+    assert not OutletEntry.objects.awaiting_spotting(before=later).exists()

@@ -73,7 +73,8 @@ def test_a_huge_feed_is_refused_unread(news_site: NewsSite, settings: Any) -> No
 def test_an_answer_that_is_no_feed_is_refused(news_site: NewsSite) -> None:
     outlet = poll_once(news_site, b"<html><body>Hello</body></html>", content_type="text/html")
 
-    assert "unsupported type" in outlet.last_error
+    assert outlet.last_error.startswith("The link returned text/html, not one of the types asked for (")
+    assert "application/rss+xml" in outlet.last_error
 
 
 def test_links_to_private_addresses_are_skipped_with_the_reason(news_site: NewsSite) -> None:

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["claims.sources", "claims.webhooks"])
+app.autodiscover_tasks(["claims.sources", "claims.webhooks", "claims.monitoring"])

@@ -430,3 +430,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Watched outlets (claims/monitoring): polling intervals editors may choose
+# (minutes), the backoff's cap (minutes) and the failures in a row after
+# which an outlet is flagged and no longer polled; entries read per poll; how
+# long a poll holds its outlet (seconds) before another may take it; spotted
+# sentences stored from a story (its best, from NEWS_MIN_SCORE up), and
+# stories spotted per job.
+OUTLET_MIN_INTERVAL = env.int("OUTLET_MIN_INTERVAL", default=5)
+OUTLET_MAX_INTERVAL = env.int("OUTLET_MAX_INTERVAL", default=24 * 60)
+OUTLET_DEFAULT_INTERVAL = env.int("OUTLET_DEFAULT_INTERVAL", default=15)
+OUTLET_MAX_BACKOFF = env.int("OUTLET_MAX_BACKOFF", default=24 * 60)
+OUTLET_FLAG_AFTER = env.int("OUTLET_FLAG_AFTER", default=5)
+OUTLET_MAX_ENTRIES = env.int("OUTLET_MAX_ENTRIES", default=100)
+OUTLET_POLL_LEASE = env.int("OUTLET_POLL_LEASE", default=600)
+OUTLET_POLLS_PER_BEAT = env.int("OUTLET_POLLS_PER_BEAT", default=500)
+NEWS_MIN_SCORE = env.int("NEWS_MIN_SCORE", default=50)
+NEWS_SENTENCES_PER_ARTICLE = env.int("NEWS_SENTENCES_PER_ARTICLE", default=10)
+NEWS_SPOT_BATCH = env.int("NEWS_SPOT_BATCH", default=20)
+CELERY_BEAT_SCHEDULE["poll-due-outlets"] = {"task": "claims.monitoring.tasks.poll_due_outlets", "schedule": 60.0}
+CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_outlet"] = {"queue": "fetch"}
+CELERY_TASK_ROUTES["claims.monitoring.tasks.spot_news"] = {"queue": "celery"}
+CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_due_outlets"] = {"queue": "celery"}
+# A sitemap index: its newest sitemaps read at each poll.
+OUTLET_SITEMAPS_PER_INDEX = env.int("OUTLET_SITEMAPS_PER_INDEX", default=2)

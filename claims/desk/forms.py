@@ -393,3 +393,17 @@ class ProfileForm(forms.Form):
         profile.email_off = [kind for kind in Notification.Kind.values if kind not in wanted]
         profile.save()
         return profile
+
+
+class OutletForm(forms.Form):
+    """An outlet to watch (editors): its feed's or sitemap's address, a name
+    and how often to poll it."""
+
+    name = forms.CharField(max_length=200, label=_("Name"))
+    url = FetchableURLField(label=_("Feed or sitemap URL"), help_text=_("An RSS, Atom or JSON Feed, or a sitemap."))
+    every = forms.IntegerField(
+        label=_("Poll every (minutes)"),
+        initial=settings.OUTLET_DEFAULT_INTERVAL,
+        min_value=settings.OUTLET_MIN_INTERVAL,
+        max_value=settings.OUTLET_MAX_INTERVAL,
+    )

@@ -17,6 +17,7 @@
 - `signoff`: what the sign-off rules read of a claim (mixed into Claim)
 - `desk_stats`: the editor's dashboard in numbers (import the module)
 - `repeats`: published claims said again in the news, and what editors decided
+- `outlets`: watched outlets, the entries seen there, the sentences spotted in them
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -34,6 +35,7 @@ from claims.models.articles import (
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
+from claims.models.outlets import NewsSentence, Outlet, OutletEntry
 from claims.models.people import Profile
 from claims.models.policy import Conflict, DeskPolicy
 from claims.models.repeats import Repeat, RepeatQuerySet
@@ -56,8 +58,11 @@ __all__ = [
     "Conflict",
     "DeskPolicy",
     "Evidence",
+    "NewsSentence",
     "Notification",
     "NotificationQuerySet",
+    "Outlet",
+    "OutletEntry",
     "Profile",
     "Rating",
     "Repeat",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import workflow
 from claims.models.jobs import HeldJob, HeldJobQuerySet
 from claims.models.notifications import after_source_news
+from claims.models.outlets import announce_news
 from claims.models.stored_copies import store_snapshot, stream_from_storage
 
 if TYPE_CHECKING:
@@ -285,9 +286,13 @@ class Source(HeldJob):
             for item, mark in zip(evidence, check_quotes([item.quote for item in evidence], self.text), strict=True):
                 item.quote_check = mark
             Evidence.objects.bulk_update(evidence, ["quote_check"])
-            for article in self.articles.all():
+            articles = list(self.articles.all())
+            for article in articles:
                 article.source = self
                 article.fill_from_page()
+            if articles:
+                # A watched outlet's story is spotted by the worker, not here.
+                announce_news(article.pk for article in articles)
 
     def record_failure(self, status: str, message: str, http_status: int | None = None) -> None:
         was_fetched = bool(self.fetched_at)

@@ -97,12 +97,17 @@ def has_body(status: int, headers: httpx.Headers) -> bool:
     return status not in (204, 205) and headers.get("content-length", "").strip() != "0"
 
 
-def refuse_unsupported(content_type: str) -> None:
-    if content_type not in ACCEPTED_TYPES:
-        unsupported = gettext(
-            "The link returned %(type)s, an unsupported type: factcheck reads web pages, PDFs, plain text and JSON."
-        )
-        raise FetchError(unsupported % {"type": content_type or gettext("content with no type")})
+def refuse_unsupported(content_type: str, accepted: frozenset[str] = ACCEPTED_TYPES) -> None:
+    if content_type in accepted:
+        return
+    shown = content_type or gettext("content with no type")
+    if accepted is not ACCEPTED_TYPES:  # a caller asking for something else (a feed)
+        other = gettext("The link returned %(type)s, not one of the types asked for (%(accepted)s).")
+        raise FetchError(other % {"type": shown, "accepted": ", ".join(sorted(accepted))})
+    unsupported = gettext(
+        "The link returned %(type)s, an unsupported type: factcheck reads web pages, PDFs, plain text and JSON."
+    )
+    raise FetchError(unsupported % {"type": shown})
 
 
 def content_encoding(headers: httpx.Headers) -> str | None:

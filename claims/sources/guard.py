@@ -78,6 +78,9 @@ class Fetched:
     content_type: str
     charset: str | None
     body: bytes = field(repr=False)
+    # The validators a conditional GET sends back (a watched outlet's feed).
+    etag: str = ""
+    last_modified: str = ""
 
 
 def resolve_host(host: str, port: int, family: int = 0, kind: int = 0, proto: int = 0, flags: int = 0) -> list[Any]:
@@ -92,12 +95,15 @@ def fetch(
     method: Literal["GET", "POST"] = "GET",
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
+    types: frozenset[str] = bodies.ACCEPTED_TYPES,
 ) -> Fetched:
     """GET a source, following at most five redirects, or POST to a webhook
     (whose redirect is an error, not followed), on a public web server only.
+    A GET answered with a media type not in `types` is refused unread.
 
     Raises BlockedURL for a URL or address that must not be reached, FetchError
-    for everything else that stops the fetch."""
+    for everything else that stops the fetch (a 304 to a conditional GET
+    included: its `status` says so)."""
     if method not in ("GET", "POST"):
         raise ValueError(f"fetch() sends GET or POST, not {method!r}")
     policy = _current_policy()
@@ -126,7 +132,7 @@ def fetch(
                 # The accepted types are about what we read as a source; a
                 # webhook partner may answer a POST with anything.
                 if method == "GET" and bodies.has_body(status, response_headers):
-                    bodies.refuse_unsupported(content_type)
+                    bodies.refuse_unsupported(content_type, types)
                 return Fetched(
                     url=url,
                     final_url=str(current),
@@ -135,6 +141,8 @@ def fetch(
                     content_type=content_type,
                     charset=charset,
                     body=bodies.read_body(response, response_headers, limit, deadline),
+                    etag=response_headers.get("etag", "")[:500],
+                    last_modified=response_headers.get("last-modified", "")[:100],
                 )
 
 

@@ -12,6 +12,7 @@ from claims.desk.views import (
     editing,
     exports,
     notifications,
+    partners,
     people,
     policy,
     queues,
@@ -75,4 +76,7 @@ urlpatterns = [
         articles.article_sentence_claim,
         name="article_sentence_claim",
     ),
+    path("partners/", partners.partner_list, name="partners"),
+    path("partners/<int:pk>/refresh/", partners.partner_refresh, name="partner_refresh"),
+    path("partners/<int:pk>/delete/", partners.partner_delete, name="partner_delete"),
 ]

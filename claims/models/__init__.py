@@ -16,6 +16,7 @@
 - `policy`: the desk policy (what sign-off means) and declared conflicts
 - `signoff`: what the sign-off rules read of a claim (mixed into Claim)
 - `desk_stats`: the editor's dashboard in numbers (import the module)
+- `partners`: other fact-checkers' sources and their imported verdicts
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -33,6 +34,7 @@ from claims.models.articles import (
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
+from claims.models.partners import ExternalVerdict, PartnerSource
 from claims.models.people import Profile
 from claims.models.policy import Conflict, DeskPolicy
 from claims.models.security import SecurityEvent
@@ -54,8 +56,10 @@ __all__ = [
     "Conflict",
     "DeskPolicy",
     "Evidence",
+    "ExternalVerdict",
     "Notification",
     "NotificationQuerySet",
+    "PartnerSource",
     "Profile",
     "Rating",
     "SecurityEvent",

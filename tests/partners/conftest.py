@@ -48,7 +48,8 @@ def feed(results: list[Any], next_url: str | None = None, retracted: list[dict[s
 
 def html_with(*scripts: str) -> Page:
     tags = "".join(f'<script type="application/ld+json">{script}</script>' for script in scripts)
-    return Page(f"<!doctype html><html><head><title>A review</title>{tags}</head><body><p>Text</p></body></html>".encode())
+    head = f"<head><title>A review</title>{tags}</head>"
+    return Page(f"<!doctype html><html>{head}<body><p>Text</p></body></html>".encode())
 
 
 def google_answer(text: str, review_url: str) -> Page:

@@ -108,6 +108,9 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:claimants": (lambda w: "/desk/claimants/", DESK),
     "desk:suggestions": (lambda w: "/desk/suggestions/", DESK),
     "desk:suggestion_act": (lambda w: "/desk/suggestions/1/make/", POST_ONLY),
+    "desk:partners": (lambda w: "/desk/partners/", DESK),
+    "desk:partner_refresh": (lambda w: "/desk/partners/1/refresh/", POST_ONLY),
+    "desk:partner_delete": (lambda w: "/desk/partners/1/delete/", POST_ONLY),
     "desk:article_list": (lambda w: "/desk/articles/", DESK),
     "desk:article_new": (lambda w: "/desk/articles/new/", DESK),
     "desk:article": (lambda w: f"/desk/articles/{w['article'].pk}/", DESK),
@@ -316,6 +319,11 @@ def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[st
             {"row": f"{claim.pk}:{claim.state}:{claim.revision}", "action": "priority", "priority": 1},
             DESK_POST,
         ),
+        "add a partner source": (
+            "/desk/partners/",
+            {"name": "PolitiFact", "kind": "verdicts-json", "urls": "https://example.org/v.json", "refresh_hours": 24},
+            EDITOR,
+        ),
     }
 
 
@@ -336,6 +344,7 @@ POSTS = (
     "edit evidence",
     "edit an article",
     "bulk action",
+    "add a partner source",
 )
 
 

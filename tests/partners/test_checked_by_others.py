@@ -90,10 +90,15 @@ def test_beside_a_spotted_sentence_it_shows_even_when_quiet(imported: Any, check
     assert similar_fragment(client_for(checker), UNRELATED, quiet="1").strip() == ""
 
 
-def test_a_new_claims_page_shows_it(imported: Any, checker: Any, client_for: Any) -> None:
+def test_a_new_claims_page_asks_for_it_once_loaded(imported: Any, checker: Any, client_for: Any) -> None:
     claim = Claim.objects.add(by=checker, text=REWORDED)
-    page = client_for(checker).get(f"/desk/claims/{claim.pk}/").content.decode()
-    assert "PolitiFact rated this Mostly false in 2024" in page
+    client = client_for(checker)
+    page = client.get(f"/desk/claims/{claim.pk}/").content.decode()
+    later = re.search(r'hx-get="(/desk/claims/similar/\?others=1&amp;text=[^"]+)" hx-trigger="load"', page)
+    assert later is not None
+    fragment = client.get(later.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true").content.decode()
+    assert "PolitiFact rated this Mostly false in 2024" in fragment
+    assert "Nothing on the desk" not in fragment  # theirs alone: ours are on the page already
 
 
 def test_a_partners_text_is_escaped(imported: Any, checker: Any, client_for: Any) -> None:

@@ -119,5 +119,5 @@ def test_a_new_claim_is_searched_by_the_worker_once_committed(
     assert stand_in.paths() == ["/v1alpha1/claims:search"]
 
     claim = Claim.objects.get(text=NEW_CLAIM)
-    page = client.get(f"/desk/claims/{claim.pk}/").content.decode()
-    assert "AFP Fact Check rated this False in 2024" in page
+    fragment = client.get("/desk/claims/similar/", {"others": "1", "text": claim.text}, HTTP_HX_REQUEST="true")
+    assert "AFP Fact Check rated this False in 2024" in fragment.content.decode()

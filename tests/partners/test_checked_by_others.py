@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from claims.models import Claim, ExternalVerdict, PartnerSource
+from claims.models import Article, Claim, ExternalVerdict, PartnerSource
 from claims.models.partners import ReviewEntry
 from claims.partners.importing import refresh_and_record
 from claims.partners.matching import similar_external
@@ -126,3 +126,15 @@ def test_it_is_never_on_a_public_page(imported: Any, publish: Any, client: Any) 
 
 def test_people_off_the_desk_do_not_see_it(imported: Any, outsider: Any, client_for: Any) -> None:
     assert client_for(outsider).get("/desk/claims/similar/", {"text": REWORDED}).status_code == 403
+
+
+def test_the_open_form_beside_a_spotted_sentence_shows_it(imported: Any, checker: Any, client_for: Any) -> None:
+    client = client_for(checker)
+    body = f"The briefing was held in Rawalpindi on Monday. {REWORDED} Reporters asked no questions."
+    assert client.post("/desk/articles/new/", {"title": "Briefing", "body": body}).status_code == 302
+    article = Article.objects.get()
+    [start] = [c.start for c in article.spotting().candidates if "3,500 militants" in c.sentence]
+
+    fragment = client.get(f"/desk/articles/{article.pk}/sentences/{start}/claim/", HTTP_HX_REQUEST="true")
+
+    assert "PolitiFact rated this Mostly false in 2024" in fragment.content.decode()

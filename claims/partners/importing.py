@@ -103,25 +103,29 @@ def read_feed(partner: PartnerSource) -> Harvest:
     harvest = Harvest()
     url: str | None = urls[0]
     seen: set[str] = set()
-    while url and url not in seen and not harvest.full:
+    while url and url not in seen:
         if len(seen) == settings.PARTNER_MAX_FEED_PAGES:
             stopped = _("stopped after %(pages)d pages (PARTNER_MAX_FEED_PAGES)")
             harvest.skipped.append(stopped % {"pages": len(seen)})
+            break
+        if harvest.full:
+            harvest.skipped.append(_("stopped at %(limit)d entries") % {"limit": settings.PARTNER_MAX_ENTRIES})
             break
         seen.add(url)
         page = read_json(url)
         results = page.get("results")
         if not isinstance(results, list):
             raise Refused(_("%(url)s is not a verdicts.json-style feed: it has no list of results.") % {"url": url})
-        for number, item in enumerate(results, start=1):
-            if harvest.full:
-                harvest.skipped.append(_("stopped at %(limit)d entries") % {"limit": settings.PARTNER_MAX_ENTRIES})
-                break
+        room = settings.PARTNER_MAX_ENTRIES - len(harvest.entries)
+        for number, item in enumerate(results[:room], start=1):
             harvest.add(item, f"{url} #{number}", organization=partner.name)
         retracted = page.get("retracted")
-        for item in retracted if isinstance(retracted, list) else []:
+        for item in retracted[: settings.PARTNER_MAX_ENTRIES] if isinstance(retracted, list) else []:
             if isinstance(item, dict) and isinstance(item.get("url"), str):
                 harvest.withdrawn.append(item["url"])
+        if len(results) > room:
+            harvest.skipped.append(_("stopped at %(limit)d entries") % {"limit": settings.PARTNER_MAX_ENTRIES})
+            break
         following = page.get("next")
         url = following if isinstance(following, str) else None
     return harvest

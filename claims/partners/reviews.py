@@ -113,7 +113,8 @@ def _rating(value: Any) -> str:
 
 
 def _is_web_address(url: str) -> bool:
-    if not url or len(url) > MAX_URL_CHARS:
+    # Counted in bytes: the database indexes the address with the source.
+    if not url or len(url.encode()) > MAX_URL_CHARS:
         return False
     try:
         parts = urlsplit(url)

@@ -9,17 +9,21 @@ key is set) by `ask_google_factcheck`, sent once the claim is committed."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from claims.broker import send
 from claims.models import Claim, PartnerSource
 from claims.partners import google
 from claims.partners.importing import refresh_and_record
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -36,7 +40,14 @@ def refresh_partner(partner_id: int) -> bool:
     partner = PartnerSource.objects.filter(pk=partner_id).first()
     if partner is None or not partner.take():
         return False
-    return refresh_and_record(partner)
+    try:
+        return refresh_and_record(partner)
+    except Exception:
+        # A surprise on our side (the database, a parser): recorded for
+        # editors; the source is tried again next period.
+        log.exception("refreshing partner source %s failed", partner.pk)
+        partner.record_failure(gettext("Something went wrong on our side."))
+        return False
 
 
 def refresh_now(partner: PartnerSource) -> None:

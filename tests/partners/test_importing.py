@@ -184,3 +184,31 @@ def test_a_failing_source_waits_longer_each_time(partner_site: Any) -> None:
     assert source.failures == 3
     assert waits[0] < waits[1] < waits[2]
     assert not PartnerSource.objects.due().filter(pk=source.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_entry_whose_review_address_is_not_a_web_address_is_skipped(partner_site: Any) -> None:
+    partner_site.routes["/scripted.json"] = feed(
+        [
+            claim_review(CLAIM_ON_ARMY, "False", "javascript:alert(1)"),
+            claim_review(CLAIM_ON_WHEAT, "False", "https://example.org/" + "é" * 1_500),
+        ]
+    )
+
+    source = refreshed(partner(FEED, partner_site.url("/scripted.json")))
+
+    assert source.last_error == ""
+    assert source.last_report.count("no http(s) url for the review") == 2
+    assert not ExternalVerdict.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_next_page_on_a_private_address_refuses_the_feed(partner_site: Any) -> None:
+    partner_site.routes["/leads-inside.json"] = feed(
+        [claim_review(CLAIM_ON_ARMY, "False", partner_site.url("/checks/army"))], next_url="http://10.0.0.1/page2.json"
+    )
+
+    source = refreshed(partner(FEED, partner_site.url("/leads-inside.json")))
+
+    assert "private network" in source.last_error
+    assert not ExternalVerdict.objects.exists()

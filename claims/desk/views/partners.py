@@ -71,7 +71,8 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @desk_member_required
 def partner_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless_editor(request)
-    partner = get_object_or_404(PartnerSource, pk=pk)
+    # The Google source is asked per new claim: it has nothing to refresh.
+    partner = get_object_or_404(PartnerSource.objects.exclude(kind=PartnerSource.Kind.GOOGLE), pk=pk)
     refresh_now(partner)
     messages.success(request, _("%(name)s will be read again in a moment.") % {"name": partner.name})
     return _sources_changed(request)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import ExternalVerdict, PartnerSource
@@ -144,3 +146,25 @@ def test_imported_verdicts_are_paged_and_searchable(
     assert "taxes" not in found
     assert "q=wheat&amp;page=1" in found
     assert "No imported verdict matches this search." in client.get("/desk/partners/", {"q": "onions"}).content.decode()
+
+
+def test_the_page_asks_no_more_as_sources_and_verdicts_grow(editor: Any, client_for: Any) -> None:
+    client = client_for(editor)
+
+    def grow(sources: int) -> int:
+        for n in range(sources):
+            source = partner("verdicts-json", f"https://p{n}.example.org/verdicts.json", name=f"Partner {n}")
+            source.record_failure("The page was not found (HTTP 404).")
+            entry = ReviewEntry(
+                claim_text=f"Claim {n}",
+                rating="False",
+                review_url=f"https://p{n}.example.org/1",
+                organization=f"Partner {n}",
+            )
+            ExternalVerdict.objects.upsert(source, [entry])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/desk/partners/").status_code == 200
+        return len(captured.captured_queries)
+
+    small = grow(2)
+    assert grow(6) <= small

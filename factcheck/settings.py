@@ -428,3 +428,4 @@ GOOGLE_FACTCHECK_ENDPOINT = env.str(
     "GOOGLE_FACTCHECK_ENDPOINT", default="https://factchecktools.googleapis.com/v1alpha1/claims:search"
 )
 GOOGLE_FACTCHECK_CACHE_SECONDS = env.int("GOOGLE_FACTCHECK_CACHE_SECONDS", default=24 * 3600)
+GOOGLE_FACTCHECK_TIMEOUT = env.float("GOOGLE_FACTCHECK_TIMEOUT", default=5.0)

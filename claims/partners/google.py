@@ -5,7 +5,8 @@ Off while GOOGLE_FACTCHECK_API_KEY is empty. The request goes through the
 guard like every other fetch, to GOOGLE_FACTCHECK_ENDPOINT (a setting, so
 tests answer from a local stand-in); answers are cached by query text for
 GOOGLE_FACTCHECK_CACHE_SECONDS, so the same claim typed twice asks once. The
-key is never written into a recorded message."""
+key is never written into a recorded message. A search gives up after
+GOOGLE_FACTCHECK_TIMEOUT seconds: a slow API must not hold a fetch slot."""
 
 from __future__ import annotations
 
@@ -88,7 +89,11 @@ def entries_in(answer: Any) -> list[ReviewEntry]:
 
 def _ask(query: str) -> dict[str, Any]:
     params = urlencode({"query": query, "pageSize": PAGE_SIZE, "key": settings.GOOGLE_FACTCHECK_API_KEY})
-    fetched = guard.fetch(f"{settings.GOOGLE_FACTCHECK_ENDPOINT}?{params}", headers={"accept": "application/json"})
+    fetched = guard.fetch(
+        f"{settings.GOOGLE_FACTCHECK_ENDPOINT}?{params}",
+        headers={"accept": "application/json"},
+        max_seconds=settings.GOOGLE_FACTCHECK_TIMEOUT,
+    )
     try:
         answer = json.loads(fetched.body.decode(fetched.charset or "utf-8"))
     except (ValueError, RecursionError) as bad:

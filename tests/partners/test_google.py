@@ -121,3 +121,21 @@ def test_a_new_claim_is_searched_by_the_worker_once_committed(
     claim = Claim.objects.get(text=NEW_CLAIM)
     fragment = client.get("/desk/claims/similar/", {"others": "1", "text": claim.text}, HTTP_HX_REQUEST="true")
     assert "AFP Fact Check rated this False in 2024" in fragment.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_slow_answer_is_given_up_after_the_short_timeout(stand_in: Any, settings: Any) -> None:
+    settings.GOOGLE_FACTCHECK_TIMEOUT = 1.0
+    answer = stand_in.routes["/v1alpha1/claims:search"]
+
+    def slow(handler: PageHandler) -> None:
+        if not handler.stopping(4):
+            handler.send_page(answer)
+
+    stand_in.routes["/v1alpha1/claims:search"] = slow
+    started = time.monotonic()
+
+    assert google.store_matches(NEW_CLAIM) == 0
+
+    assert time.monotonic() - started < 3
+    assert "took longer than 1.0 seconds" in PartnerSource.objects.get().last_error

@@ -181,16 +181,19 @@ def read_page(url: str, organization: str, harvest: Harvest) -> None:
         raise Refused(_("%(url)s could not be read as HTML (%(error)s).") % {"url": url, "error": bad}) from None
     extractor = JsonLdExtractor()
     scripts = tree.xpath('//script[@type="application/ld+json"]')
-    found = 0
+    found = broken = 0
     for number, script in enumerate(scripts, start=1):
         try:
             documents = extractor.extract_items(script)
         except (ValueError, RecursionError):
+            broken += 1
             not_json = _("%(url)s script %(number)d: not valid JSON-LD")
             harvest.skipped.append(not_json % {"url": url, "number": number})
             continue
         for review in claim_reviews(documents):
+            if harvest.full:
+                return
             found += 1
             harvest.add(review, f"{url} #{found}", page_url=fetched.final_url, organization=organization)
-    if not found and not any(url in skip for skip in harvest.skipped):
+    if not found and not broken:
         harvest.skipped.append(_("%(url)s: no ClaimReview markup") % {"url": url})

@@ -212,3 +212,15 @@ def test_a_next_page_on_a_private_address_refuses_the_feed(partner_site: Any) ->
 
     assert "private network" in source.last_error
     assert not ExternalVerdict.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pages_stop_at_the_entry_limit(partner_site: Any, settings: Any) -> None:
+    settings.PARTNER_MAX_ENTRIES = 1
+    urls = [partner_site.url(path) for path in ("/pages/graph.html", "/pages/plain.html")]
+
+    source = refreshed(partner(PAGES, *urls))
+
+    assert ExternalVerdict.objects.count() == 1
+    assert "stopped at 1 entries" in source.last_report
+    assert "/pages/plain.html" not in partner_site.paths()

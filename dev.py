@@ -9,6 +9,8 @@
                            the pages benchmark (PostgreSQL, and wrk for throughput)
     python3 dev.py bench csv [--size desk] [--rows 100000]
                            the CSV exports: time and peak memory, 100,000 rows against 1,000
+    python3 dev.py bench partners [--rows 100000] [--entries 5000]
+                           importing and matching partners' verdicts (DATABASE_URL)
     python3 dev.py bench outlets [--outlets 200] [--per-hour 50] [--minutes 3]
                            watched outlets: stories/s on one worker process, and the lag
 
@@ -158,7 +160,12 @@ def bench(args: list[str]) -> int:
     """`bench pages ...`: the pages benchmark; `bench csv ...`: the CSV
     exports'; anything else: the fetch benchmark."""
     ensure_venv("requirements-dev.txt")
-    named = {"pages": "bench/pages_bench.py", "csv": "bench/csv_bench.py", "outlets": "bench/outlets_bench.py"}
+    named = {
+        "pages": "bench/pages_bench.py",
+        "csv": "bench/csv_bench.py",
+        "outlets": "bench/outlets_bench.py",
+        "partners": "bench/partners_bench.py",
+    }
     script, args = (named[args[0]], args[1:]) if args[:1] and args[0] in named else ("bench/fetch_bench.py", args)
     return subprocess.run([str(PYTHON), script, *args], cwd=ROOT).returncode
 

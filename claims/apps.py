@@ -48,5 +48,6 @@ class ClaimsConfig(AppConfig):
         from claims.mail import notifications as notification_mail  # noqa: F401
         from claims.mail import tasks as mail_tasks  # noqa: F401
         from claims.monitoring import tasks as monitoring_tasks  # noqa: F401
+        from claims.partners import tasks as partner_tasks  # noqa: F401
         from claims.sources import tasks as source_tasks  # noqa: F401
         from claims.webhooks import tasks as webhook_tasks  # noqa: F401

@@ -353,13 +353,18 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "claims.sources.tasks.fetch_sources": {"queue": "fetch"},
     "claims.webhooks.tasks.deliver_webhook": {"queue": "fetch"},
+    "claims.partners.tasks.refresh_partner": {"queue": "fetch"},
+    "claims.partners.tasks.ask_google_factcheck": {"queue": "fetch"},
 }
+# How often beat looks for partner sources due a refresh (each has its own period).
+PARTNER_REFRESH_CHECK_SECONDS = env.float("PARTNER_REFRESH_CHECK_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-sources": {"task": "claims.sources.tasks.sweep_sources", "schedule": 60.0},
     "sweep-deliveries": {"task": "claims.webhooks.tasks.sweep_deliveries", "schedule": 300.0},
     "refresh-published-sources": {"task": "claims.sources.tasks.refresh_published_sources", "schedule": 3600.0},
     "sweep-suggestions": {"task": "claims.mail.tasks.sweep_suggestions", "schedule": 600.0},
     "sweep-notifications": {"task": "claims.mail.notifications.sweep_notifications", "schedule": 300.0},
+    "refresh-partners": {"task": "claims.partners.tasks.refresh_partners", "schedule": PARTNER_REFRESH_CHECK_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -454,3 +459,16 @@ CELERY_TASK_ROUTES["claims.monitoring.tasks.spot_news"] = {"queue": "celery"}
 CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_due_outlets"] = {"queue": "celery"}
 # A sitemap index: its newest sitemaps read at each poll.
 OUTLET_SITEMAPS_PER_INDEX = env.int("OUTLET_SITEMAPS_PER_INDEX", default=2)
+# Other fact-checkers' verdicts (claims/partners/): what one refresh reads at
+# most, so a hostile or runaway source costs a bounded amount.
+PARTNER_MAX_FEED_PAGES = env.int("PARTNER_MAX_FEED_PAGES", default=20)
+PARTNER_MAX_PAGE_URLS = env.int("PARTNER_MAX_PAGE_URLS", default=50)
+PARTNER_MAX_ENTRIES = env.int("PARTNER_MAX_ENTRIES", default=5_000)
+# Google Fact Check Tools claim search, asked when a claim is created; off
+# while the key is empty. The endpoint is a setting so tests use a stand-in.
+GOOGLE_FACTCHECK_API_KEY = env.str("GOOGLE_FACTCHECK_API_KEY", default="")
+GOOGLE_FACTCHECK_ENDPOINT = env.str(
+    "GOOGLE_FACTCHECK_ENDPOINT", default="https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+GOOGLE_FACTCHECK_CACHE_SECONDS = env.int("GOOGLE_FACTCHECK_CACHE_SECONDS", default=24 * 3600)
+GOOGLE_FACTCHECK_TIMEOUT = env.float("GOOGLE_FACTCHECK_TIMEOUT", default=5.0)

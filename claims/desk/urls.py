@@ -14,6 +14,7 @@ from claims.desk.views import (
     news,
     notifications,
     outlets,
+    partners,
     people,
     policy,
     queues,
@@ -86,4 +87,7 @@ urlpatterns = [
     path("news/<int:pk>/", news.news_item, name="news_item"),
     path("news/<int:pk>/dismiss/", news.news_dismiss, name="news_dismiss"),
     path("news/<int:pk>/claim/", news.news_claim, name="news_claim"),
+    path("partners/", partners.partner_list, name="partners"),
+    path("partners/<int:pk>/refresh/", partners.partner_refresh, name="partner_refresh"),
+    path("partners/<int:pk>/delete/", partners.partner_delete, name="partner_delete"),
 ]

@@ -18,6 +18,7 @@
 - `desk_stats`: the editor's dashboard in numbers (import the module)
 - `repeats`: published claims said again in the news, and what editors decided
 - `outlets`: watched outlets, the entries seen there, the sentences spotted in them
+- `partners`: other fact-checkers' sources and their imported verdicts
 
 Models import no tasks, no HTTP and no ClaimReview: they record what jobs did
 and announce work on `jobs.jobs_waiting`; claims.sources and claims.webhooks
@@ -36,6 +37,7 @@ from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
 from claims.models.outlets import NewsSentence, Outlet, OutletEntry
+from claims.models.partners import ExternalVerdict, PartnerSource
 from claims.models.people import Profile
 from claims.models.policy import Conflict, DeskPolicy
 from claims.models.repeats import Repeat, RepeatQuerySet
@@ -58,11 +60,13 @@ __all__ = [
     "Conflict",
     "DeskPolicy",
     "Evidence",
+    "ExternalVerdict",
     "NewsSentence",
     "Notification",
     "NotificationQuerySet",
     "Outlet",
     "OutletEntry",
+    "PartnerSource",
     "Profile",
     "Rating",
     "Repeat",

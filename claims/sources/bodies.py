@@ -22,7 +22,6 @@ from typing import Any
 
 import httpcore
 import httpx
-from django.conf import settings
 from django.utils.translation import gettext
 
 # What factcheck reads as a source; anything else is refused before its body is read.
@@ -128,9 +127,9 @@ def content_encoding(headers: httpx.Headers) -> str | None:
     raise FetchError(unasked % {"coding": codings[0]})
 
 
-def past_deadline() -> FetchError:
+def past_deadline(seconds: float) -> FetchError:
     slow = gettext("The page took longer than %(seconds)s seconds to download.")
-    return FetchError(slow % {"seconds": settings.FETCH_DEADLINE}, transient=True)
+    return FetchError(slow % {"seconds": seconds}, transient=True)
 
 
 def too_large(limit: int) -> FetchError:
@@ -173,7 +172,9 @@ def within_deadline(deadline: float, timeout: float | None, error: type[httpcore
     return remaining if timeout is None else min(timeout, remaining)
 
 
-def read_body(response: httpcore.Response, headers: httpx.Headers, limit: int, deadline: float) -> bytes:
+def read_body(
+    response: httpcore.Response, headers: httpx.Headers, limit: int, deadline: float, seconds: float
+) -> bytes:
     """The body, decompressed, refused as soon as either the bytes on the wire
     or the decompressed bytes pass `limit`, or the deadline passes."""
     encoding = content_encoding(headers)
@@ -189,7 +190,7 @@ def read_body(response: httpcore.Response, headers: httpx.Headers, limit: int, d
             raise too_large(limit)
         body += decoder.feed(chunk) if decoder else chunk
         if time.monotonic() > deadline:
-            raise past_deadline()
+            raise past_deadline(seconds)
     if decoder:
         decoder.finish()
     return bytes(body)

@@ -96,10 +96,12 @@ def fetch(
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
     types: frozenset[str] = bodies.ACCEPTED_TYPES,
+    max_seconds: float | None = None,
 ) -> Fetched:
     """GET a source, following at most five redirects, or POST to a webhook
     (whose redirect is an error, not followed), on a public web server only.
     A GET answered with a media type not in `types` is refused unread.
+    `max_seconds` shortens the whole fetch's deadline (FETCH_DEADLINE at most).
 
     Raises BlockedURL for a URL or address that must not be reached, FetchError
     for everything else that stops the fetch (a 304 to a conditional GET
@@ -107,7 +109,10 @@ def fetch(
     if method not in ("GET", "POST"):
         raise ValueError(f"fetch() sends GET or POST, not {method!r}")
     policy = _current_policy()
-    deadline = time.monotonic() + float(settings.FETCH_DEADLINE)
+    seconds = float(settings.FETCH_DEADLINE)
+    if max_seconds is not None:
+        seconds = min(seconds, max_seconds)
+    deadline = time.monotonic() + seconds
     limit = int(settings.FETCH_MAX_BYTES)
     request_headers = _request_headers(headers)
     redirects: list[str] = []
@@ -116,7 +121,7 @@ def fetch(
     # A pool per fetch: short-lived, nothing shared between threads or greenlets.
     with httpcore.ConnectionPool(ssl_context=_tls_context(), network_backend=backend, retries=0) as pool:
         while True:
-            with _exchange(pool, method, current, request_headers, data, deadline) as response:
+            with _exchange(pool, method, current, request_headers, data, deadline, seconds) as response:
                 status = response.status
                 response_headers = httpx.Headers(response.headers)
                 if status in REDIRECT_STATUSES and method == "GET":
@@ -140,7 +145,7 @@ def fetch(
                     status=status,
                     content_type=content_type,
                     charset=charset,
-                    body=bodies.read_body(response, response_headers, limit, deadline),
+                    body=bodies.read_body(response, response_headers, limit, deadline, seconds),
                     etag=response_headers.get("etag", "")[:500],
                     last_modified=response_headers.get("last-modified", "")[:100],
                 )
@@ -248,6 +253,7 @@ def _exchange(
     headers: dict[str, str],
     data: bytes | None,
     deadline: float,
+    seconds: float,
 ) -> Iterator[httpcore.Response]:
     """One request and its streamed response, with httpcore's and ssrfguard's
     exceptions turned into ours."""
@@ -263,7 +269,7 @@ def _exchange(
         raise blocked(refused) from refused
     except httpcore.TimeoutException as slow:
         if time.monotonic() >= deadline:
-            raise bodies.past_deadline() from slow
+            raise bodies.past_deadline(seconds) from slow
         too_slow = _("The site took too long to answer (%(host)s).") % {"host": url.host}
         raise FetchError(too_slow, transient=True) from slow
     except httpcore.ConnectError as failed:

@@ -18,7 +18,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from claims import workflow
-from claims.models import Activity, Article, Claim, Claimant, DeskPolicy, Evidence, Rating, Source, store_snapshot
+from claims.models import (
+    Activity,
+    Article,
+    Claim,
+    Claimant,
+    DeskPolicy,
+    Evidence,
+    NewsSentence,
+    Outlet,
+    Rating,
+    Source,
+    store_snapshot,
+)
 from tests.conftest import ArticleFactory, add_research, log_in
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +62,12 @@ def world(make_claim: Any, publish: Any, checker: Any) -> dict[str, Any]:
     offline = Evidence.objects.create(claim=claim, offline_source="Interview", added_by=checker)
     article = ArticleFactory(url="https://example.org/story", source=source)
     published = publish(claimant="Lt Gen Asim Bajwa")
+    outlet = Outlet.objects.create(name="Sample Times", url="https://example.org/rss.xml")
+    news = NewsSentence.objects.create(
+        article=article, outlet=outlet, start=0, sentence="309 people were held.", score=70
+    )
     return {
+        "news": news,
         "claim": claim,
         "cited": cited,
         "offline": offline,
@@ -108,6 +125,21 @@ GETS: dict[str, tuple[Callable[[dict[str, Any]], str], dict[str, Any]]] = {
     "desk:claimants": (lambda w: "/desk/claimants/", DESK),
     "desk:suggestions": (lambda w: "/desk/suggestions/", DESK),
     "desk:suggestion_act": (lambda w: "/desk/suggestions/1/make/", POST_ONLY),
+    "desk:partners": (lambda w: "/desk/partners/", DESK),
+    "desk:outlets": (lambda w: "/desk/outlets/", DESK),
+    "desk:outlet_act": (lambda w: "/desk/outlets/1/pause/", POST_ONLY),
+    "desk:news": (lambda w: "/desk/news/", DESK),
+    # Without HTMX, a sentence's row sends the browser to the list.
+    "desk:news_item": (
+        lambda w: f"/desk/news/{w['news'].pk}/",
+        {**DESK, "checker": 302, "second_checker": 302, "editor": 302},
+    ),
+    "desk:news_dismiss": (lambda w: f"/desk/news/{w['news'].pk}/dismiss/", POST_ONLY),
+    "desk:news_claim": (lambda w: f"/desk/news/{w['news'].pk}/claim/", DESK),
+    "desk:repeats": (lambda w: "/desk/repeats/", DESK),
+    "desk:repeat_act": (lambda w: "/desk/repeats/1/confirm/", POST_ONLY),
+    "desk:partner_refresh": (lambda w: "/desk/partners/1/refresh/", POST_ONLY),
+    "desk:partner_delete": (lambda w: "/desk/partners/1/delete/", POST_ONLY),
     "desk:article_list": (lambda w: "/desk/articles/", DESK),
     "desk:article_new": (lambda w: "/desk/articles/new/", DESK),
     "desk:article": (lambda w: f"/desk/articles/{w['article'].pk}/", DESK),
@@ -316,6 +348,17 @@ def posts(world: dict[str, Any], rating: Rating) -> dict[str, tuple[str, dict[st
             {"row": f"{claim.pk}:{claim.state}:{claim.revision}", "action": "priority", "priority": 1},
             DESK_POST,
         ),
+        "watch an outlet": (
+            "/desk/outlets/",
+            {"name": "Other Times", "url": "https://example.org/other.xml", "every": 15},
+            EDITOR,
+        ),
+        "dismiss a news sentence": (f"/desk/news/{world['news'].pk}/dismiss/", {}, DESK_POST),
+        "add a partner source": (
+            "/desk/partners/",
+            {"name": "PolitiFact", "kind": "verdicts-json", "urls": "https://example.org/v.json", "refresh_hours": 24},
+            EDITOR,
+        ),
     }
 
 
@@ -336,6 +379,9 @@ POSTS = (
     "edit evidence",
     "edit an article",
     "bulk action",
+    "add a partner source",
+    "watch an outlet",
+    "dismiss a news sentence",
 )
 
 

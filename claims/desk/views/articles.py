@@ -24,6 +24,7 @@ from claims.desk.views.access import desk_member_required, fragment, shorten
 from claims.intake import Candidate, Spotting
 from claims.models import Article, Claim
 from claims.models.articles import SentenceClaim, SentenceRefused
+from claims.partners.matching import similar_external
 
 # Below this a sentence has no figure, money, count or date: at most a name
 # and an attribution. Listed only when the desk asks for every sentence.
@@ -209,6 +210,7 @@ def article_sentence_claim(request: HttpRequest, pk: int, start: int) -> HttpRes
         "refusal": refusal,
         # Checked before? Beside the form, so a repeat is linked, not researched again.
         "similar": Claim.objects.similar_to(spotted.candidate.sentence) if form_shown else [],
+        "others": similar_external(spotted.candidate.sentence) if form_shown else [],
         "made_now": made is not None,
         "claims": article.claims.for_list().order_by("created_at", "pk") if made else None,
     }

@@ -28,6 +28,7 @@ from claims.desk.forms import (
 )
 from claims.desk.views.access import claim_for, desk_member_required, fragment
 from claims.models import Claim
+from claims.partners.matching import similar_external
 from claims.public.prepublish import check_before_publishing
 
 
@@ -46,8 +47,15 @@ def similar_claims(request: HttpRequest) -> HttpResponse:
     """Checked before? The claims like the text typed so far: a page of its
     own, and (HTMX) the list beside the new-claim form as one types."""
     text = request.GET.get("text", "")
+    if request.GET.get("others") == "1":  # a claim's page asks for other desks' verdicts alone, once loaded
+        return render(request, "claims/similar_claims.html#others-list", {"others": similar_external(text)})
     # quiet: beside a spotted sentence, say nothing when nothing is alike.
-    context = {"text": text, "similar": Claim.objects.similar_to(text), "quiet": request.GET.get("quiet") == "1"}
+    context = {
+        "text": text,
+        "similar": Claim.objects.similar_to(text),
+        "others": similar_external(text),
+        "quiet": request.GET.get("quiet") == "1",
+    }
     return render(request, fragment(request, "claims/similar_claims.html", "similar-list"), context)
 
 
@@ -78,6 +86,7 @@ def _claim_page(
         "actions": actions,
         # Checked before? Offered while the claim is still to be researched.
         "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
+        "may_mark_duplicate": may_mark_duplicate,
         # claim_for tells whether there are any, sparing the page a query.
         "duplicates": claim.duplicates.all() if getattr(claim, "has_duplicates", True) else [],
         "evidence": evidence[:shown],

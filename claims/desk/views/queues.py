@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.desk import bulk
-from claims.desk.forms import QueueFilterForm
+from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim
 from claims.pagination import DeepPaginator
@@ -68,6 +68,11 @@ def my_queue(request: HttpRequest) -> HttpResponse:
 
 def _team_queue(params: QueryDict) -> dict[str, Any]:
     filters = QueueFilterForm(params or None)
+    bulk_form = bulk.BulkActionForm()
+    # The desk's people, read once for both drop-downs.
+    people = list(desk_users())
+    filters.fields["assignee"].offer(people)
+    bulk_form.fields["person"].offer(people)
     claims = filters.filter(Claim.objects.for_list())
     page = DeepPaginator(claims, settings.DESK_PAGE_SIZE).get_page(params.get("page"))
     query = params.copy()
@@ -78,7 +83,7 @@ def _team_queue(params: QueryDict) -> dict[str, Any]:
         "query": query.urlencode(),
         # The bulk form's way back: these filters, this page.
         "return_to": params.urlencode(),
-        "bulk_form": bulk.BulkActionForm(),
+        "bulk_form": bulk_form,
         "bulk_limit": bulk.BULK_LIMIT,
     }
 

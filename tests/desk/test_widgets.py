@@ -33,7 +33,8 @@ def test_options_are_escaped_and_the_chosen_one_selected() -> None:
         ("a&amp;b", "&lt;b&gt;Bold&lt;/b&gt;", True),
         ("2", "Two", False),
     ]
-    assert 'id="id_choice"' in drawn and "<b>" not in drawn
+    assert 'id="id_choice"' in drawn
+    assert "<b>" not in drawn
 
 
 def test_nothing_chosen_selects_the_empty_choice() -> None:

@@ -59,7 +59,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     for key, queryset in lists.items():
         if queryset is None:
             continue
-        rows = list(queryset[:limit])
+        rows = queryset.head(limit)
         context[key] = rows
         title, empty = titles[key]
         context["sections"].append(Section(key, title, rows, counts[key], empty))

@@ -118,6 +118,8 @@ class Claim(ClaimEdits, SignOff, models.Model):
             models.Index(fields=["speaker", "state", "-published_at"], name="claim_speaker_published"),
             models.Index(fields=["state", "-published_at", "-id"], name="claim_public_list"),
             models.Index(fields=["state", "-updated_at"], name="claim_state_updated"),
+            # The dashboard's freshness: the last change to any claim (desk_stats).
+            models.Index(fields=["updated_at"], name="claim_updated"),
             # The partners' JSON: every public claim, last changed first.
             models.Index(
                 fields=["-updated_at", "-id"],

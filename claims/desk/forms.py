@@ -310,6 +310,10 @@ class QueueFilterForm(forms.Form):
         widget=PlainSelect,
     )
 
+    def searching(self) -> bool:
+        self.is_valid()
+        return bool((getattr(self, "cleaned_data", {}).get("q") or "").strip())
+
     def filter(self, claims: Any) -> Any:
         """Apply the filters that are valid; an invalid one shows its error and
         is left out, rather than dropping every filter."""

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -113,6 +114,7 @@ HEAD = (
 )
 
 
+@x_robots_tag  # as Django's view: the sitemap itself is not a page to index
 def section(request: HttpRequest, section: str) -> HttpResponse:
     """One section of the sitemap (?p= its page): Django's sitemap view, with
     the entries written here rather than through its template, which took

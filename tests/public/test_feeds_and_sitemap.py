@@ -97,6 +97,7 @@ def test_a_section_says_what_djangos_sitemap_view_says(
     assert entries(ours.content.decode()) == entries(theirs.content.decode())
     assert len(entries(ours.content.decode())) == (3 if section == "verdicts" else 2)
     assert ours["Last-Modified"] == theirs["Last-Modified"]
+    assert ours["X-Robots-Tag"] == theirs["X-Robots-Tag"]
 
 
 def test_a_section_past_its_pages_or_unknown_is_not_found(publish: Any, client: Client) -> None:

@@ -97,6 +97,8 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "atom": lambda r: "/verdicts/atom/",
     "sitemap index": lambda r: "/sitemap.xml",
     "sitemap of verdicts": lambda r: "/sitemap-verdicts.xml",
+    "sitemap of claimants": lambda r: "/sitemap-claimants.xml",
+    "team queue, search, published": lambda r: "/desk/claims/?q=arrested&state=published",
     "suggest a claim": lambda r: "/suggest/",
 }
 

@@ -21,6 +21,13 @@ REVIEWED = {
     # tests/notifications/test_mentions.py puts HTML and script in comments.
     ("claims/templatetags/desk.py", "mark_safe"): "mentions() escapes the comment first, then links names in it",
     ("claims/templatetags/desk.py", "format_html"): "format_html escapes its arguments",
+    # tests/desk/test_widgets.py puts HTML in a person's name and an option's value.
+    ("claims/desk/widgets.py", "format_html"): "format_html(_join) escapes every value, label and attribute",
+    # tests/desk/test_claim_rows.py puts HTML in every value a row shows.
+    (
+        "claims/templatetags/claim_rows.py",
+        "mark_safe",
+    ): "each value escaped (html.escape) before joining",
 }
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from claims import workflow
 from claims.desk.forms import MAX_NOTE_CHARS, PersonChoiceField, QueueFilterForm, desk_users
+from claims.desk.widgets import PlainSelect
 from claims.models import Claim
 from claims.workflow import State
 
@@ -56,6 +57,7 @@ class BulkActionForm(forms.Form):
             ("due_on", gettext_lazy("Set the due date…")),
             ("reject", gettext_lazy("Reject, saying why…")),
         ],
+        widget=PlainSelect,
     )
     person = PersonChoiceField(label=gettext_lazy("Person"), queryset=desk_users(), required=False)
     priority = forms.TypedChoiceField(
@@ -64,6 +66,7 @@ class BulkActionForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=PlainSelect,
     )
     due_on = forms.DateField(
         label=gettext_lazy("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

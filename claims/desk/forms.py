@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
+from claims.desk.widgets import PlainSelect
 from claims.models import Article, Claim, Claimant, DeskPolicy, Evidence, Notification, Profile, Rating
 from claims.models.people import validate_time_zone
 from claims.params import MAX_ID
@@ -41,8 +42,16 @@ def desk_users() -> QuerySet:
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = PlainSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return workflow.display_name(obj)
+
+    def offer(self, people: Iterable[Any]) -> None:
+        """List these people (read once for all the page's forms) rather than
+        reading the queryset again. A post still validates against the
+        queryset."""
+        self.choices = [("", self.empty_label), *((person.pk, self.label_from_instance(person)) for person in people)]
 
 
 def _max_chars(value: str, limit: int, what: str) -> str:
@@ -218,10 +227,8 @@ class TransitionForm(forms.Form):
         given. A post still validates against the queryset, and the workflow
         refuses the unfit."""
         people = list(self.fields["person"].queryset) if people is None else people
-        field = self.fields["person"]
         unfit = frozenset(unfit)
-        offered = [(person.pk, field.label_from_instance(person)) for person in people if person.pk not in unfit]
-        field.choices = [("", field.empty_label), *offered]
+        self.fields["person"].offer(person for person in people if person.pk not in unfit)
         return people
 
     def clean_original(self) -> Claim | None:
@@ -281,6 +288,7 @@ class QueueFilterForm(forms.Form):
         label=_("State"),
         choices=[("", _("Any open state (any state when searching)")), *workflow.State.choices],
         required=False,
+        widget=PlainSelect,
     )
     assignee = PersonChoiceField(label=_("Assignee"), queryset=desk_users(), required=False, empty_label=_("Anyone"))
     claimant = forms.CharField(label=_("Claimant"), required=False, max_length=MAX_SEARCH_CHARS)
@@ -292,13 +300,19 @@ class QueueFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=PlainSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("", _("Priority, then due date")), ("demand", _("Most asked for by readers"))],
         required=False,
+        widget=PlainSelect,
     )
+
+    def searching(self) -> bool:
+        self.is_valid()
+        return bool((getattr(self, "cleaned_data", {}).get("q") or "").strip())
 
     def filter(self, claims: Any) -> Any:
         """Apply the filters that are valid; an invalid one shows its error and

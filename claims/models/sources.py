@@ -175,6 +175,8 @@ class Source(HeldJob):
     class Meta:
         indexes = [
             models.Index(fields=["status", "updated_at"], name="source_status_updated"),
+            # The dashboard's freshness: the last change to any source (desk_stats).
+            models.Index(fields=["updated_at"], name="source_updated"),
             # The dashboard's sources that changed under a verdict: few of them.
             models.Index(fields=["-changed_at"], condition=Q(changed_at__isnull=False), name="source_changed"),
         ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from claims.public import feeds, suggest
 from claims.public import views as public_views
+from claims.public.sitemaps import section as sitemap_section
 from claims.public.sitemaps import sitemaps
 from claims.public.views import conditional_on_public
 
@@ -37,8 +38,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(conditional_on_public(sitemap_views.sitemap)),
-        {"sitemaps": sitemaps},
+        require_safe(conditional_on_public(sitemap_section)),
         name="sitemap_section",
     ),
 ]

@@ -10,6 +10,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -336,6 +337,31 @@ def test_the_page_asks_no_more_queries_as_the_desk_grows(
 
     assert grown <= small
     assert grown <= 12
+
+
+def open_claims(page: str) -> int:
+    found = re.search(r"(\d+) open claims?:", page)
+    assert found, "no count of open claims"
+    return int(found.group(1))
+
+
+def test_the_drawn_page_is_kept_until_a_claim_or_source_changes(make_claim: Any, client_for: Any, editor: Any) -> None:
+    client = client_for(editor)
+    make_claim(state=State.SUBMITTED)
+    assert open_claims(html(client.get(URL))) == 1
+    cache.clear()
+    cold = queries(client)
+
+    # Nothing changed: the page comes from the cache, after one query for the desk's state.
+    assert queries(client) == cold - 7
+
+    claim = make_claim(state=State.SUBMITTED)
+    assert open_claims(html(client.get(URL))) == 2
+    claim.transition("reject", by=editor, expected_state=State.SUBMITTED, params=workflow.Params(note="Not checkable."))
+    assert open_claims(html(client.get(URL))) == 1
+
+    Source.objects.create(url="https://example.org/gone", status="failed", last_error="Connection refused")
+    assert "https://example.org/gone" in html(client.get(URL))
 
 
 # --- The chart geometry.

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from claims.desk.views import queues
+from claims.models import Claim
 from claims.workflow import State
 from tests.desk.conftest import HX, html
 
@@ -52,3 +54,34 @@ def test_one_result_is_one_claim(every_state: dict[str, Any], client_for: Any, c
     page = html(client_for(checker).get("/desk/claims/?q=militants+retracted"))
     assert "1 claim\n" in page or "1 claim " in page
     assert "1 claims" not in page
+
+
+def test_a_search_lists_its_matches_in_the_queues_order_across_pages(
+    make_claim: Any, client_for: Any, checker: Any, settings: Any
+) -> None:
+    settings.DESK_PAGE_SIZE = 2
+    low, high, normal = (
+        make_claim(text=f"Militants {n} claim.", priority=priority)
+        for n, priority in (("one", Claim.Priority.LOW), ("two", Claim.Priority.HIGH), ("three", Claim.Priority.NORMAL))
+    )
+    make_claim(text="Something else entirely.")
+    client = client_for(checker)
+    first = client.get("/desk/claims/?q=militants")
+    assert [claim.pk for claim in first.context["page"].object_list] == [high.pk, normal.pk]
+    assert "3 claims" in html(first)
+    second = client.get("/desk/claims/?q=militants&page=2")
+    assert [claim.pk for claim in second.context["page"].object_list] == [low.pk]
+
+
+def test_a_search_matching_more_than_the_limit_says_so_and_lists_the_first(
+    make_claim: Any, client_for: Any, checker: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(queues, "SEARCH_COUNT_LIMIT", 2)
+    for n in range(3):
+        make_claim(text=f"Militants claim number {n}.")
+    response = client_for(checker).get("/desk/claims/?q=militants")
+    page = html(response)
+    assert "More than 2 claims: the first 2 are listed; narrow the search for the others" in page
+    assert len(response.context["page"].object_list) == 2
+    # Without a search, the queue is counted whole.
+    assert "3 claims" in html(client_for(checker).get("/desk/claims/"))

@@ -15,10 +15,14 @@ from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.desk import bulk
-from claims.desk.forms import QueueFilterForm
+from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim
 from claims.pagination import DeepPaginator
+
+# A search lists its first 500 matches, in the queue's order; past that,
+# the page says there are more (a word in a tenth of the claims was 11,403).
+SEARCH_COUNT_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     for key, queryset in lists.items():
         if queryset is None:
             continue
-        rows = list(queryset[:limit])
+        rows = queryset.head(limit)
         context[key] = rows
         title, empty = titles[key]
         context["sections"].append(Section(key, title, rows, counts[key], empty))
@@ -68,8 +72,15 @@ def my_queue(request: HttpRequest) -> HttpResponse:
 
 def _team_queue(params: QueryDict) -> dict[str, Any]:
     filters = QueueFilterForm(params or None)
+    bulk_form = bulk.BulkActionForm()
+    # The desk's people, read once for both drop-downs.
+    people = list(desk_users())
+    filters.fields["assignee"].offer(people)
+    bulk_form.fields["person"].offer(people)
     claims = filters.filter(Claim.objects.for_list())
-    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE).get_page(params.get("page"))
+    # A search reads at most this many matches (claims.pagination).
+    limit = SEARCH_COUNT_LIMIT if filters.searching() else None
+    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return {
@@ -78,7 +89,7 @@ def _team_queue(params: QueryDict) -> dict[str, Any]:
         "query": query.urlencode(),
         # The bulk form's way back: these filters, this page.
         "return_to": params.urlencode(),
-        "bulk_form": bulk.BulkActionForm(),
+        "bulk_form": bulk_form,
         "bulk_limit": bulk.BULK_LIMIT,
     }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0018_dashboard_indexes'),
+        ('claims', '0021_partners_external_verdicts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -68,6 +68,11 @@ class OutletQuerySet(models.QuerySet):
         refusal = interval_refusal(every)
         if refusal:
             raise OutletRefused(refusal)
+        from claims.models.sources import normalize_url  # sources imports this module
+
+        # One spelling per address (the case of the host, a default port, a
+        # fragment): the same feed under two spellings would be polled twice.
+        url = normalize_url(url)
         if self.filter(url=url).exists():
             raise OutletRefused(gettext("This address is already watched."))
         return self.create(name=name.strip()[:200] or url[:200], url=url, interval_minutes=every, created_by=by)

@@ -45,6 +45,8 @@ FEED_TYPES = frozenset(
 ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.1"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+# An entry of RSS (0.9x, 1.0 and 2.0) and of Atom, in any namespace.
+_ITEMS = frozenset({"item", "entry"})
 
 
 class FeedRefused(Exception):
@@ -118,6 +120,7 @@ def parse(body: bytes, content_type: str, url: str = "") -> tuple[str, list[Entr
         elif root.tag in (f"{_SITEMAP}urlset", "urlset"):
             kind, entries = "sitemap", _sitemap(root, "url")
         else:
+            _refuse_long_feed(root)
             kind, entries = "feed", _xml_feed(body)
     # Relative links are the outlet's own.
     return kind, _newest_first([replace(entry, url=urljoin(url, entry.url)) for entry in entries if entry.url])
@@ -142,6 +145,18 @@ def _safe_xml(body: bytes) -> Element:
         ) from None
     except ParseError as bad:
         raise FeedRefused(_("The outlet's answer is not well-formed XML (%(error)s).") % {"error": bad}) from None
+
+
+def _refuse_long_feed(root: Element) -> None:
+    """Counted on the tree defusedxml made in a second: feedparser would take
+    many seconds of the worker's time (every poll) on a feed of 100,000 entries."""
+    limit = settings.OUTLET_MAX_FEED_ITEMS
+    count = sum(
+        1 for element in root.iter() if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] in _ITEMS
+    )
+    if count > limit:
+        too_long = _("The feed lists %(count)s entries; a feed we read lists at most %(limit)s.")
+        raise FeedRefused(too_long % {"count": f"{count:,}", "limit": f"{limit:,}"})
 
 
 def _xml_feed(body: bytes) -> list[Entry]:

@@ -79,9 +79,11 @@ def read_outlet(url: str, *, etag: str = "", last_modified: str = "") -> Polled:
     """Fetch and parse the outlet at `url`, sending the validators of its last
     answer. Raises guard.BlockedURL, guard.FetchError or FeedRefused."""
     headers = {"accept": ACCEPT}
-    if etag:
+    # Sent back only if they can be: a validator that is not printable ASCII
+    # (an outlet's to choose) would make the HTTP client refuse every poll.
+    if _sendable(etag):
         headers["if-none-match"] = etag
-    if last_modified:
+    if _sendable(last_modified):
         headers["if-modified-since"] = last_modified
     try:
         fetched = guard.fetch(url, headers=headers, types=FEED_TYPES)
@@ -93,6 +95,10 @@ def read_outlet(url: str, *, etag: str = "", last_modified: str = "") -> Polled:
     if kind == "sitemapindex":
         kind, entries = "sitemap", _from_sitemaps(entries[: settings.OUTLET_SITEMAPS_PER_INDEX])
     return Polled(kind=kind, entries=entries, etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def _sendable(validator: str) -> bool:
+    return bool(validator) and validator.isascii() and validator.isprintable()
 
 
 def _from_sitemaps(sitemaps: list[Entry]) -> list[Entry]:

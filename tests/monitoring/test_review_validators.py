@@ -3,8 +3,6 @@ one the HTTP client cannot send (not ASCII) must not break every poll."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.utils import timezone
 

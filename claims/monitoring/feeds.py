@@ -47,6 +47,9 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 # An entry of RSS (0.9x, 1.0 and 2.0) and of Atom, in any namespace.
 _ITEMS = frozenset({"item", "entry"})
+# The elements one element of a feed may hold besides entries (an entry's or
+# the channel's categories, links, authors): real feeds have a few dozen.
+MAX_CHILDREN = 100
 
 
 class FeedRefused(Exception):
@@ -154,15 +157,29 @@ def _safe_xml(body: bytes) -> Element:
 
 
 def _refuse_long_feed(root: Element) -> None:
-    """Counted on the tree defusedxml made in a second: feedparser would take
-    many seconds of the worker's time (every poll) on a feed of 100,000 entries."""
+    """Counted on the tree defusedxml made in a second, before feedparser
+    spends the worker's time: it takes many seconds on a feed of 100,000
+    entries, and minutes (its time grows with the square) on one entry or
+    channel of 100,000 categories, links or authors."""
     limit = settings.OUTLET_MAX_FEED_ITEMS
-    count = sum(
-        1 for element in root.iter() if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] in _ITEMS
-    )
-    if count > limit:
+    items = elements = 0
+    for element in root.iter():
+        elements += 1
+        others = 0
+        for child in element:
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] in _ITEMS:
+                items += 1
+            else:
+                others += 1
+        if others > MAX_CHILDREN:
+            crowded = _("An element of the feed holds %(count)s others; a feed we read has at most %(limit)s in one.")
+            raise FeedRefused(crowded % {"count": f"{others:,}", "limit": f"{MAX_CHILDREN:,}"})
+    if items > limit:
         too_long = _("The feed lists %(count)s entries; a feed we read lists at most %(limit)s.")
-        raise FeedRefused(too_long % {"count": f"{count:,}", "limit": f"{limit:,}"})
+        raise FeedRefused(too_long % {"count": f"{items:,}", "limit": f"{limit:,}"})
+    if elements > limit * MAX_CHILDREN:
+        too_big = _("The feed has %(count)s elements; a feed we read has at most %(limit)s.")
+        raise FeedRefused(too_big % {"count": f"{elements:,}", "limit": f"{limit * MAX_CHILDREN:,}"})
 
 
 def _xml_feed(body: bytes) -> list[Entry]:

@@ -73,3 +73,25 @@ def test_the_desk_form_says_so_and_adds_nothing(client_for: Any, editor: Any) ->
     assert again.status_code == 422
     assert "already watched" in again.content.decode()
     assert Outlet.objects.count() == 1
+
+
+CATEGORIES = "".join(f"<category>c{n}</category>" for n in range(5_000))
+CROWDED = {
+    # feedparser's time grows with the square of these: 100,000 took minutes.
+    "entry": f"<item><title>t</title><link>https://example.org/1</link>{CATEGORIES}</item>",
+    "channel": f"{CATEGORIES}<item><title>t</title><link>https://example.org/1</link></item>",
+}
+
+
+@pytest.mark.parametrize("where", list(CROWDED))
+def test_an_entry_or_channel_of_thousands_of_categories_is_refused(news_site: NewsSite, where: str) -> None:
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>C</title>{CROWDED[where]}</channel></rss>'
+    news_site.server.routes["/feed"] = Page(body.encode(), content_type="application/rss+xml")
+    outlet = Outlet.objects.watch(by=None, name="Crowded", url=news_site.server.url("/feed"))
+    assert Outlet.objects.filter(pk=outlet.pk).lease(outlet.next_poll_at, timezone.now())
+
+    polling.poll(outlet)
+
+    outlet.refresh_from_db()
+    assert "An element of the feed holds 5,00" in outlet.last_error
+    assert OutletEntry.objects.count() == 0

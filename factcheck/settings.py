@@ -462,6 +462,9 @@ CELERY_TASK_ROUTES["claims.monitoring.tasks.spot_news"] = {"queue": "celery"}
 CELERY_TASK_ROUTES["claims.monitoring.tasks.poll_due_outlets"] = {"queue": "celery"}
 # A sitemap index: its newest sitemaps read at each poll.
 OUTLET_SITEMAPS_PER_INDEX = env.int("OUTLET_SITEMAPS_PER_INDEX", default=2)
+# An RSS or Atom feed listing more entries is refused before feedparser reads
+# it: feedparser takes about a second per few thousand entries.
+OUTLET_MAX_FEED_ITEMS = env.int("OUTLET_MAX_FEED_ITEMS", default=1_000)
 # Other fact-checkers' verdicts (claims/partners/): what one refresh reads at
 # most, so a hostile or runaway source costs a bounded amount.
 PARTNER_MAX_FEED_PAGES = env.int("PARTNER_MAX_FEED_PAGES", default=20)

@@ -68,6 +68,11 @@ class OutletQuerySet(models.QuerySet):
         refusal = interval_refusal(every)
         if refusal:
             raise OutletRefused(refusal)
+        from claims.models.sources import normalize_url  # sources imports this module
+
+        # One spelling per address (the case of the host, a default port, a
+        # fragment): the same feed under two spellings would be polled twice.
+        url = normalize_url(url)
         if self.filter(url=url).exists():
             raise OutletRefused(gettext("This address is already watched."))
         return self.create(name=name.strip()[:200] or url[:200], url=url, interval_minutes=every, created_by=by)
@@ -169,17 +174,22 @@ class Outlet(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
 
-    def pause(self) -> None:
-        Outlet.objects.filter(pk=self.pk, paused_at=None).update(paused_at=timezone.now())
+    def pause(self) -> bool:
+        """Whether it was paused now (False: it was paused already)."""
+        paused = Outlet.objects.filter(pk=self.pk, paused_at=None).update(paused_at=timezone.now())
         self.refresh_from_db()
+        return bool(paused)
 
-    def resume(self) -> None:
+    def resume(self) -> bool:
         """Watched again and due now, its failures forgiven (a flagged outlet
-        an editor looked at, or a paused one)."""
-        Outlet.objects.filter(pk=self.pk).update(
+        an editor looked at, or a paused one); False, and nothing changed, for
+        one that is watched already (a second click, or a stale page)."""
+        stopped = Q(paused_at__isnull=False) | Q(flagged_at__isnull=False)
+        resumed = Outlet.objects.filter(stopped, pk=self.pk).update(
             paused_at=None, flagged_at=None, failures=0, next_poll_at=timezone.now()
         )
         self.refresh_from_db()
+        return bool(resumed)
 
 
 class OutletEntryQuerySet(models.QuerySet):

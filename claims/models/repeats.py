@@ -69,9 +69,13 @@ class RepeatQuerySet(models.QuerySet):
         with transaction.atomic():
             Article.objects.select_for_update().only("pk").get(pk=article.pk)
             known = set(self.filter(article=article).values_list("start", "claim_id"))
+            # The same story under another article (listed by a second outlet,
+            # or by an outlet watched again): found and alerted already.
+            elsewhere = self.filter(article__url=article.url).exclude(article=article) if article.url else self.none()
+            known_elsewhere = set(elsewhere.values_list("sentence", "claim_id"))
             new = []
             for candidate, claim, score in matches:
-                if (candidate.start, claim.pk) in known:
+                if (candidate.start, claim.pk) in known or (candidate.sentence, claim.pk) in known_elsewhere:
                     continue
                 known.add((candidate.start, claim.pk))
                 new.append(

@@ -45,6 +45,11 @@ FEED_TYPES = frozenset(
 ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.1"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+# An entry of RSS (0.9x, 1.0 and 2.0) and of Atom, in any namespace.
+_ITEMS = frozenset({"item", "entry"})
+# The elements one element of a feed may hold besides entries (an entry's or
+# the channel's categories, links, authors): real feeds have a few dozen.
+MAX_CHILDREN = 100
 
 
 class FeedRefused(Exception):
@@ -77,9 +82,11 @@ def read_outlet(url: str, *, etag: str = "", last_modified: str = "") -> Polled:
     """Fetch and parse the outlet at `url`, sending the validators of its last
     answer. Raises guard.BlockedURL, guard.FetchError or FeedRefused."""
     headers = {"accept": ACCEPT}
-    if etag:
+    # Sent back only if they can be: a validator that is not printable ASCII
+    # (an outlet's to choose) would make the HTTP client refuse every poll.
+    if _sendable(etag):
         headers["if-none-match"] = etag
-    if last_modified:
+    if _sendable(last_modified):
         headers["if-modified-since"] = last_modified
     try:
         fetched = guard.fetch(url, headers=headers, types=FEED_TYPES)
@@ -91,6 +98,10 @@ def read_outlet(url: str, *, etag: str = "", last_modified: str = "") -> Polled:
     if kind == "sitemapindex":
         kind, entries = "sitemap", _from_sitemaps(entries[: settings.OUTLET_SITEMAPS_PER_INDEX])
     return Polled(kind=kind, entries=entries, etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def _sendable(validator: str) -> bool:
+    return bool(validator) and validator.isascii() and validator.isprintable()
 
 
 def _from_sitemaps(sitemaps: list[Entry]) -> list[Entry]:
@@ -118,6 +129,7 @@ def parse(body: bytes, content_type: str, url: str = "") -> tuple[str, list[Entr
         elif root.tag in (f"{_SITEMAP}urlset", "urlset"):
             kind, entries = "sitemap", _sitemap(root, "url")
         else:
+            _refuse_long_feed(root)
             kind, entries = "feed", _xml_feed(body)
     # Relative links are the outlet's own.
     return kind, _newest_first([replace(entry, url=urljoin(url, entry.url)) for entry in entries if entry.url])
@@ -142,6 +154,32 @@ def _safe_xml(body: bytes) -> Element:
         ) from None
     except ParseError as bad:
         raise FeedRefused(_("The outlet's answer is not well-formed XML (%(error)s).") % {"error": bad}) from None
+
+
+def _refuse_long_feed(root: Element) -> None:
+    """Counted on the tree defusedxml made in a second, before feedparser
+    spends the worker's time: it takes many seconds on a feed of 100,000
+    entries, and minutes (its time grows with the square) on one entry or
+    channel of 100,000 categories, links or authors."""
+    limit = settings.OUTLET_MAX_FEED_ITEMS
+    items = elements = 0
+    for element in root.iter():
+        elements += 1
+        others = 0
+        for child in element:
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] in _ITEMS:
+                items += 1
+            else:
+                others += 1
+        if others > MAX_CHILDREN:
+            crowded = _("An element of the feed holds %(count)s others; a feed we read has at most %(limit)s in one.")
+            raise FeedRefused(crowded % {"count": f"{others:,}", "limit": f"{MAX_CHILDREN:,}"})
+    if items > limit:
+        too_long = _("The feed lists %(count)s entries; a feed we read lists at most %(limit)s.")
+        raise FeedRefused(too_long % {"count": f"{items:,}", "limit": f"{limit:,}"})
+    if elements > limit * MAX_CHILDREN:
+        too_big = _("The feed has %(count)s elements; a feed we read has at most %(limit)s.")
+        raise FeedRefused(too_big % {"count": f"{elements:,}", "limit": f"{limit * MAX_CHILDREN:,}"})
 
 
 def _xml_feed(body: bytes) -> list[Entry]:

@@ -36,7 +36,12 @@ def store_spotted(article: Article) -> Spotted:
             return Spotted()
         outlet_id = OutletEntry.objects.filter(article=article).values_list("outlet_id", flat=True).first()
         candidates = article.spotting().candidates
-        best = [c for c in candidates if c.score >= settings.NEWS_MIN_SCORE]
+        # The same story under another article (listed by a second outlet, or
+        # by an outlet watched again): its sentences are listed, or were
+        # dismissed, already.
+        listed = NewsSentence.objects.filter(article__url=article.url).exclude(article=article) if article.url else None
+        shown = set(listed.values_list("sentence", flat=True)) if listed is not None else set()
+        best = [c for c in candidates if c.score >= settings.NEWS_MIN_SCORE and c.sentence not in shown]
         stored = NewsSentence.objects.bulk_create(
             NewsSentence(
                 article=article,

@@ -96,7 +96,8 @@ def _ask(query: str) -> dict[str, Any]:
     )
     try:
         answer = json.loads(fetched.body.decode(fetched.charset or "utf-8"))
-    except (ValueError, RecursionError) as bad:
+    # LookupError: a charset Python knows that is no text encoding ("rot13").
+    except (ValueError, RecursionError, LookupError) as bad:
         not_json = _("Google Fact Check Tools did not answer JSON (%(error)s).")
         raise Refused(not_json % {"error": str(bad)[:200]}) from None
     if not isinstance(answer, dict):

@@ -139,7 +139,8 @@ def read_json(url: str) -> dict[str, Any]:
         raise Refused(not_json % {"url": url, "type": fetched.content_type or _("content with no type")})
     try:
         data = json.loads(fetched.body.decode(fetched.charset or "utf-8"))
-    except (ValueError, RecursionError) as bad:
+    # LookupError: a charset Python knows that is no text encoding ("rot13").
+    except (ValueError, RecursionError, LookupError) as bad:
         raise Refused(_("%(url)s is not valid JSON (%(error)s).") % {"url": url, "error": str(bad)[:200]}) from None
     if not isinstance(data, dict):
         raise Refused(_("%(url)s is JSON but not an object with results.") % {"url": url})
@@ -177,7 +178,7 @@ def read_page(url: str, organization: str, harvest: Harvest) -> None:
         raise Refused(_("%(url)s answered %(type)s, not a web page.") % {"url": url, "type": fetched.content_type})
     try:
         tree = parse_html(fetched.body, encoding=fetched.charset or "utf-8")
-    except (lxml.etree.LxmlError, ValueError) as bad:
+    except (lxml.etree.LxmlError, ValueError, LookupError) as bad:
         raise Refused(_("%(url)s could not be read as HTML (%(error)s).") % {"url": url, "error": bad}) from None
     extractor = JsonLdExtractor()
     scripts = tree.xpath('//script[@type="application/ld+json"]')

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from claims.models.partners import MAX_CLAIM_CHARS, MAX_NAME_CHARS, MAX_URL_CHARS, ReviewEntry
+from claims.sources import guard
 
 # How deep a JSON-LD document is walked looking for ClaimReviews: real markup
 # nests two or three levels; a deeper one is not searched further.
@@ -60,6 +61,11 @@ def entry_from(review: Any, *, page_url: str = "", organization: str = "") -> Re
     url = urljoin(page_url, _text(review.get("url"))) if page_url else _text(review.get("url"))
     if not _is_web_address(url):
         raise Skipped(_("no http(s) url for the review"))
+    try:
+        # The desk follows this link: never into our own network.
+        guard.check_url(url)
+    except guard.BlockedURL as refused:
+        raise Skipped(_("the review's url is refused: %(reason)s") % {"reason": refused}) from None
     item = review.get("itemReviewed")
     claimant = _name(item.get("author")) if isinstance(item, dict) else ""
     return ReviewEntry(

@@ -51,7 +51,7 @@ def news_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, _("Dismissed: “%(text)s”.") % {"text": shorten(news.sentence)})
         return redirect("desk:news")
-    return render(request, "claims/news_list.html#news-row", {"news": _news(pk)})
+    return render(request, "claims/news_list.html#news-row", {"news": _news(pk), "alone": True})
 
 
 def _claim_form(news: NewsSentence, data: dict | None = None) -> SentenceClaimForm:
@@ -86,7 +86,7 @@ def news_claim(request: HttpRequest, pk: int) -> HttpResponse:
                 if not request.htmx:
                     return redirect(claim)
                 form = None
-    context = {"news": news, "claim_form": form, "refusal": refusal}
+    context = {"news": news, "claim_form": form, "refusal": refusal, "alone": request.htmx}
     return render(request, fragment(request, "claims/news_claim.html", "news-row"), context, status=status)
 
 
@@ -96,4 +96,4 @@ def news_item(request: HttpRequest, pk: int) -> HttpResponse:
     form swaps it back); a browser is sent to the list."""
     if not request.htmx:
         return redirect("desk:news")
-    return render(request, "claims/news_list.html#news-row", {"news": _news(pk)})
+    return render(request, "claims/news_list.html#news-row", {"news": _news(pk), "alone": True})

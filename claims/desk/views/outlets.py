@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,21 +59,33 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
 @desk_member_required
 def outlet_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """pause, resume or delete (editors). HTMX: the outlet's row as it now is
-    (nothing for a deleted one); a plain post: back to the list."""
+    (nothing for a deleted one), with what was done; a plain post: back to
+    the list. A second click or a stale page changes nothing and says so (409)."""
     _editors_only(request)
-    outlet = get_object_or_404(Outlet, pk=pk)
-    if action == "pause":
-        outlet.pause()
-        messages.success(request, _("%(name)s paused: it is not polled until resumed.") % {"name": outlet.name})
+    if action not in ("pause", "resume", "delete"):
+        raise Http404(_("No such action on an outlet."))
+    outlet = Outlet.objects.filter(pk=pk).first()
+    status = 200
+    if outlet is None:
+        if action != "delete":
+            raise Http404(_("No such outlet."))
+        messages.info(request, _("This outlet was no longer watched already."))
+    elif action == "pause":
+        if outlet.pause():
+            messages.success(request, _("%(name)s paused: it is not polled until resumed.") % {"name": outlet.name})
+        else:
+            messages.error(request, _("%(name)s was paused already; nothing was changed.") % {"name": outlet.name})
+            status = 409
     elif action == "resume":
-        outlet.resume()
-        messages.success(request, _("%(name)s resumed: it is polled within a minute.") % {"name": outlet.name})
-    elif action == "delete":
+        if outlet.resume():
+            messages.success(request, _("%(name)s resumed: it is polled within a minute.") % {"name": outlet.name})
+        else:
+            messages.error(request, _("%(name)s is watched already; nothing was changed.") % {"name": outlet.name})
+            status = 409
+    else:
         outlet.delete()
         messages.success(request, _("%(name)s is no longer watched.") % {"name": outlet.name})
-    else:
-        raise Http404(_("No such action on an outlet."))
     if not request.htmx:
         return redirect("desk:outlets")
-    context = {"outlet": outlet if action != "delete" else None, "may_manage": True}
-    return render(request, "claims/outlet_list.html#outlet-row", context)
+    context = {"outlet": outlet if action != "delete" else None, "may_manage": True, "alone": True}
+    return render(request, "claims/outlet_list.html#outlet-row", context, status=status)

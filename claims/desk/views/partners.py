@@ -82,7 +82,10 @@ def partner_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_member_required
 def partner_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless_editor(request)
-    partner = get_object_or_404(PartnerSource, pk=pk)
+    partner = PartnerSource.objects.filter(pk=pk).first()
+    if partner is None:  # a second click, or another editor's
+        messages.info(request, _("This source was removed already."))
+        return _sources_changed(request)
     partner.delete()
     messages.success(request, _("%(name)s and its verdicts removed.") % {"name": partner.name})
     return _sources_changed(request)

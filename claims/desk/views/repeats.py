@@ -70,5 +70,5 @@ def repeat_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not request.htmx:
         return redirect(f"{reverse('desk:repeats')}?{urlencode({'status': listed})}")
     repeat = Repeat.objects.for_list().get(pk=pk)
-    context = {"repeat": repeat, "may_decide": workflow.is_editor(request.user), "status": listed}
+    context = {"repeat": repeat, "may_decide": workflow.is_editor(request.user), "status": listed, "alone": True}
     return render(request, f"{TEMPLATE}#repeat-row", context, status=status)

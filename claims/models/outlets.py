@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -73,9 +73,14 @@ class OutletQuerySet(models.QuerySet):
         # One spelling per address (the case of the host, a default port, a
         # fragment): the same feed under two spellings would be polled twice.
         url = normalize_url(url)
+        already = OutletRefused(gettext("This address is already watched."))
         if self.filter(url=url).exists():
-            raise OutletRefused(gettext("This address is already watched."))
-        return self.create(name=name.strip()[:200] or url[:200], url=url, interval_minutes=every, created_by=by)
+            raise already
+        try:
+            with transaction.atomic():  # two editors adding it at once: the second is told, not a 500
+                return self.create(name=name.strip()[:200] or url[:200], url=url, interval_minutes=every, created_by=by)
+        except IntegrityError:
+            raise already from None
 
 
 def interval_refusal(minutes: int) -> str:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Outlet
+from claims.models.outlets import OutletQuerySet, OutletRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,21 @@ def test_the_full_page_shows_each_message_once(client_for: Any, editor: Any, out
     page = client.get(reverse("desk:outlets")).content.decode()
 
     assert page.count("Sample Times paused") == 1
+
+
+def test_an_address_added_by_another_editor_meanwhile_is_refused_not_a_500(monkeypatch: Any) -> None:
+    """Two editors adding one feed at once: both pass the "already watched"
+    check, the database's unique address refuses the second row."""
+    Outlet.objects.create(name="First", url="https://news.example.org/rss.xml")
+    real_filter = OutletQuerySet.filter
+
+    def nothing_there_yet(self: Any, *args: Any, **kwargs: Any) -> Any:
+        found = real_filter(self, *args, **kwargs)
+        return found.none() if "url" in kwargs else found
+
+    monkeypatch.setattr(OutletQuerySet, "filter", nothing_there_yet)
+
+    with pytest.raises(OutletRefused, match="already watched"):
+        Outlet.objects.watch(by=None, name="Second", url="https://news.example.org/rss.xml")
+    monkeypatch.undo()
+    assert list(Outlet.objects.values_list("name", flat=True)) == ["First"]

@@ -195,9 +195,9 @@ def reword(text: str, rng: random.Random) -> str:
     """The same claim as a checker retypes it: a word or two swapped, the
     figure written another way, an attribution added or dropped."""
     changed = text
-    swaps = [(old, new) for old, new in SWAPS if old in changed]
+    swaps = [(old, new) for old, new in SWAPS if re.search(rf"\b{old}\b", changed)]
     for old, new in rng.sample(swaps, min(2, len(swaps))):
-        changed = changed.replace(old, new, 1)
+        changed = re.sub(rf"\b{old}\b", new, changed, count=1)
     changed = re.sub(r"(\d+)%", r"\1 per cent", changed, count=1)
     if changed == text or rng.random() < 0.5:
         said = rng.choice(["a minister said", "according to a viral post", "he claimed"])

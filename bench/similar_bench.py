@@ -80,14 +80,15 @@ def run(count: int = 50) -> str:
     texts = lookups(count)
     first: dict[str, list[float]] = {"rewording": [], "new": []}
     again: dict[str, list[float]] = {"rewording": [], "new": []}
-    found = first_place = 0
+    shown = closest = 0
     for text, original in texts:
         kind = "rewording" if original else "new"
         seconds, similar = timed(lambda text=text: Claim.objects.similar_to(text))
         first[kind].append(seconds)
         if original is not None:
-            found += original in similar
-            first_place += bool(similar) and similar[0] == original
+            shown += original in similar
+            wider = sorted(Claim.objects.similar_to(text, limit=50), key=lambda claim: -claim.similarity)
+            closest += original in wider[:5]
     for text, original in texts:
         again["rewording" if original else "new"].append(timed(lambda text=text: Claim.objects.similar_to(text))[0])
     keys = [original.pk for _, original in texts if original] * 3
@@ -111,8 +112,8 @@ def run(count: int = 50) -> str:
     )
     lines.append(f"| primary-key lookup (the baseline) | {ms(primary)} | {ms(primary, 0.95)} | | | 1x |")
     lines.append(
-        f"\nOver {Claim.objects.count():,} claims: {found} of {rewordings} rewordings found their original "
-        f"({first_place} in first place; a published claim alike comes first)."
+        f"\nOver {Claim.objects.count():,} claims: the original of {closest} of {rewordings} rewordings is among "
+        f"the 5 most alike; {shown} among the 5 the desk shows (published verdicts alike come first)."
     )
     return "\n".join(lines)
 

@@ -26,10 +26,8 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from claims.models.verdicts import Rating
 from claims.workflow import PUBLIC_STATES
@@ -40,15 +38,16 @@ MAX_QUERY_CHARS = 1_000
 MIN_QUERY_CHARS = 12
 # How many claims the SQLite fallback scores at most.
 _SQLITE_CANDIDATES = 2_000
-# PostgreSQL: how many claims sharing the rare words pg_trgm scores at most,
-# and how many claims a word may be in to be asked for alone.
-_CANDIDATES = 500
-_RARE_ALONE = 100
-_RAREST = 5  # the words asked for in pairs
+# PostgreSQL: how many claims a word, pair or triple of the query's _RAREST
+# rarest words may be in to be asked for, and how many claims sharing them
+# pg_trgm scores at most (each a row read from the table).
+_GROUP_MOST = 30
+_COMMON = 0.02  # a word in more claims than this is not asked for (unless all are)
+_RAREST = 6
+_CANDIDATES = 200
 _STATS_SECONDS = 600
 # The GIN index of migration 0019; the expression must be the index's.
 WORDS_INDEX = "claim_text_words"
-_MATCHES = "to_tsvector('simple'::regconfig, claims_claim.text) @@ to_tsquery('simple'::regconfig, %s)"
 # Words as PostgreSQL's parser cuts them ("106.9", "19th" and "2010s" whole).
 _LEXEME = re.compile(r"\d+(?:\.\d+)?[^\W_]*|[^\W_]+")
 _word_stats: dict[str, tuple[float, dict[str, float], float]] = {}
@@ -107,39 +106,73 @@ def _scored_in_python(claims: QuerySet, text: str, pool: int) -> list[Any]:
 
 
 def _scored_by_postgresql(claims: QuerySet, text: str, pool: int) -> list[Any]:
+    """Two queries: the ids of the `pool` closest claims among those sharing
+    the rare words (one pass over their rows), then those claims as `claims`
+    reads them (joins and annotations for a few rows, not every candidate)."""
     query = rare_words_query(text, *_frequencies(claims.db))
     if not query:
         return []
-    matches = RawSQL(_MATCHES, [query], output_field=BooleanField())  # noqa: S611 (the query is a parameter)
-    sharing = claims.model.objects.filter(matches)
-    candidates = claims.filter(pk__in=sharing.values("pk")[:_CANDIDATES])
-    return list(candidates.annotate(similarity=TrigramSimilarity("text", text)).order_by("-similarity", "-pk")[:pool])
+    sharing = claims.filter(SharesWords(F("text"), Value(query))).values("pk", "text")[:_CANDIDATES]
+    sql, params = sharing.query.sql_with_params()
+    with connections[claims.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.pk, similarity(c.text, %s) FROM ({sql}) c ORDER BY 2 DESC, 1 DESC LIMIT %s",  # noqa: S608 (Django's SQL, with parameters)
+            [text, *params, pool],
+        )
+        closest = dict(cursor.fetchall())
+    found = list(claims.filter(pk__in=closest))
+    for claim in found:
+        claim.similarity = closest[claim.pk]
+    found.sort(key=lambda claim: (-claim.similarity, -claim.pk))
+    return found
+
+
+class SharesWords(Func):
+    """The text's words match a tsquery, by the words index's own expression
+    (so PostgreSQL uses it): to_tsvector('simple', text) @@ to_tsquery('simple', query)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        text, text_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"to_tsvector('simple'::regconfig, {text}) @@ to_tsquery('simple'::regconfig, {query})"
+        return sql, [*text_params, *query_params]
 
 
 def rare_words_query(text: str, frequency: dict[str, float], rows: float) -> str:
-    """A tsquery for the claims sharing `text`'s rarest words: each word held
-    by at most _RARE_ALONE claims alone, and any two of the _RAREST rarest
-    others held together by at most _CANDIDATES claims (as if words came
-    independently); the three rarest together when no pair is that rare.
-    Without statistics (a new or small table), any of the longest words."""
-    words = set(_LEXEME.findall(text.lower()))
+    """A tsquery for the claims sharing `text`'s rarest words: of its _RAREST
+    rarest (not _COMMON), each word, pair or triple that at most _GROUP_MOST
+    claims hold, smallest first; the three rarest together when none is that
+    rare. Words come independently, except side by side or one word apart
+    ("Sri Lanka", "chamber of commerce"): those count as one. Without statistics (a new or small table),
+    any of the longest words."""
+    tokens = _LEXEME.findall(text.lower())
+    order = list(dict.fromkeys(tokens))
     if not frequency or rows <= 0:
-        return " | ".join(sorted(words, key=lambda word: (-len(word), word))[:8])
+        return " | ".join(sorted(order, key=lambda word: (-len(word), word))[:8])
     unlisted = min(frequency.values()) / 2  # rarer than every word ANALYZE listed
+    place = {word: n for n, word in enumerate(order)}
+    side_by_side = set(itertools.pairwise(tokens)) | set(zip(tokens, tokens[2:], strict=False))  # "chamber of commerce"
 
-    def claims_with(word: str) -> float:
-        return rows * frequency.get(word, unlisted)
+    def claims_with(group: tuple[str, ...]) -> float:
+        runs: list[list[str]] = []
+        for word in sorted(group, key=place.__getitem__):
+            if runs and (runs[-1][-1], word) in side_by_side:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        return rows * math.prod(min(frequency.get(word, unlisted) for word in run) for run in runs)
 
-    def claims_with_all(group: tuple[str, ...]) -> float:
-        return rows * math.prod(claims_with(word) / rows for word in group)
-
-    ranked = sorted(words, key=lambda word: (claims_with(word), -len(word), word))[:8]
-    alone = [word for word in ranked if claims_with(word) <= _RARE_ALONE]
-    others = [word for word in ranked if word not in alone][:_RAREST]
-    pairs = [pair for pair in itertools.combinations(others, 2) if claims_with_all(pair) <= _CANDIDATES]
-    if not pairs and len(others) > 1:  # only common words: the three rarest together
-        pairs = [tuple(others[:3])]
-    return " | ".join(alone + [f"({' & '.join(group)})" for group in pairs] or others)
+    ranked = sorted(order, key=lambda word: (claims_with((word,)), -len(word), word))
+    rarest = [word for word in ranked if frequency.get(word, unlisted) <= _COMMON][:_RAREST] or ranked[:3]
+    groups: list[tuple[str, ...]] = []
+    for size in (1, 2, 3):
+        for group in itertools.combinations(rarest, size):
+            if claims_with(group) <= _GROUP_MOST and not any(set(smaller) <= set(group) for smaller in groups):
+                groups.append(group)
+    groups = groups or [tuple(rarest[:3])]
+    return " | ".join(group[0] if len(group) == 1 else f"({' & '.join(group)})" for group in groups)
 
 
 def _frequencies(alias: str) -> tuple[dict[str, float], float]:

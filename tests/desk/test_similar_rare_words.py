@@ -45,14 +45,29 @@ def test_a_rewording_is_found_among_many_claims_of_the_same_shape(checker: Any) 
     assert Claim.objects.similar_to(SHAPE.format(n=7, pct=9, year=1997))[0].text == SHAPE.format(n=7, pct=9, year=1997)
 
 
-def test_rare_words_are_asked_for_alone_and_common_ones_in_pairs() -> None:
-    frequency = {"in": 0.9, "production": 0.3, "wheat": 0.05, "2019": 0.03, "the": 1.0, "rose": 0.02}
-    query = similar.rare_words_query("Wheat production in Sukkur rose in 2019, the 106.9 figure", frequency, 10_000)
+def test_rare_words_are_asked_for_in_groups_few_claims_hold() -> None:
+    frequency = {"in": 0.9, "production": 0.3, "wheat": 0.015, "2019": 0.01, "the": 1.0, "rose": 0.005}
+    query = similar.rare_words_query("Wheat production in Sukkur rose in 2019, the 106.9 figure", frequency, 1_000_000)
     terms = query.split(" | ")
-    assert terms[:3] == ["figure", "sukkur", "106.9"]  # not listed: rarer than "rose", in 100 claims at most
-    assert terms[3:6] == ["(rose & 2019)", "(rose & wheat)", "(rose & production)"]
-    assert "(production & in)" not in terms  # 2,700 claims: too many to score
-    assert "the" not in query
+    # "figure", "sukkur" and "106.9" are not listed: rarer than "rose", in 2,500 claims at most.
+    assert terms[:3] == ["(figure & sukkur)", "(figure & rose)", "(figure & 2019)"]  # 6, 12 and 25 claims
+    assert "(figure & wheat)" not in terms  # 37 claims
+    assert "(106.9 & 2019)" not in terms  # "2019, the 106.9": one word apart, as many claims as "106.9"
+    assert not any(word in query for word in ("production", "in ", "the"))  # in more than 2% of the claims
+
+
+def test_words_side_by_side_count_as_one() -> None:
+    frequency = {"sri": 0.01, "lanka": 0.01, "exports": 0.01, "fell": 0.01}
+    query = similar.rare_words_query("Sri Lanka exports fell", frequency, 1_000_000)
+    assert "(sri & lanka)" not in query.split(" | ")  # as many claims as "lanka" alone
+    assert "(sri & exports & fell)" not in query.split(" | ")  # "exports fell": as many as "exports"
+    assert "(sri & lanka & exports)" not in query.split(" | ")
+    assert query == "(exports & lanka & fell)"  # none in 30 claims or fewer: the three rarest
+
+
+def test_a_word_few_claims_hold_is_asked_for_alone() -> None:
+    frequency = {"wheat": 1.0, "production": 1.0, "in": 1.0, "sukkur": 1 / 300, "rose": 0.5}
+    assert similar.rare_words_query("Wheat production in Sukkur rose", frequency, 300) == "sukkur"
 
 
 def test_only_common_words_are_asked_for_all_together() -> None:

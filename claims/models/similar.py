@@ -26,8 +26,10 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from claims.models.verdicts import Rating
 from claims.workflow import PUBLIC_STATES
@@ -106,25 +108,20 @@ def _scored_in_python(claims: QuerySet, text: str, pool: int) -> list[Any]:
 
 
 def _scored_by_postgresql(claims: QuerySet, text: str, pool: int) -> list[Any]:
-    """Two queries: the ids of the `pool` closest claims among those sharing
-    the rare words (one pass over their rows), then those claims as `claims`
-    reads them (joins and annotations for a few rows, not every candidate)."""
+    """One query: the `pool` closest among the claims sharing the rare words
+    (ranked in one pass over their rows), then read as `claims` reads them
+    (its joins and annotations for those few, not for every candidate)."""
     query = rare_words_query(text, *_frequencies(claims.db))
     if not query:
         return []
     sharing = claims.filter(SharesWords(F("text"), Value(query))).values("pk", "text")[:_CANDIDATES]
     sql, params = sharing.query.sql_with_params()
-    with connections[claims.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.pk, similarity(c.text, %s) FROM ({sql}) c ORDER BY 2 DESC, 1 DESC LIMIT %s",  # noqa: S608 (Django's SQL, with parameters)
-            [text, *params, pool],
-        )
-        closest = dict(cursor.fetchall())
-    found = list(claims.filter(pk__in=closest))
-    for claim in found:
-        claim.similarity = closest[claim.pk]
-    found.sort(key=lambda claim: (-claim.similarity, -claim.pk))
-    return found
+    closest = RawSQL(  # noqa: S611 (Django's own SQL, and parameters)
+        f"SELECT c.pk FROM ({sql}) c ORDER BY similarity(c.text, %s) DESC, c.pk DESC LIMIT %s",  # noqa: S608
+        [*params, text, pool],
+    )
+    found = claims.filter(pk__in=closest).annotate(similarity=TrigramSimilarity("text", text))
+    return list(found.order_by("-similarity", "-pk"))
 
 
 class SharesWords(Func):

@@ -44,6 +44,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -349,7 +350,8 @@ def main() -> None:
         if marker["reused"]
         else f"filled in {marker['seconds']:.0f} s"
     )
-    print(f"Database factcheck_bench_{args.size}: {fill_note}; ready in {time.monotonic() - started:.0f} s", flush=True)
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    print(f"Database {name}: {fill_note}; ready in {time.monotonic() - started:.0f} s", flush=True)
 
     import django
 

@@ -47,9 +47,11 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.claim_texts import ClaimTexts  # noqa: E402 (after the path is set)
+
 # Bump when the shape of the data changes: a database filled by an older
 # generator is made again rather than measured as if it were the same.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MARKER_TABLE = "bench_generated"
 SEED = 12
 
@@ -114,8 +116,11 @@ def server_url() -> str:
 
 
 def database_url(size: str) -> str:
+    """`factcheck_bench_<size>`, or `factcheck_bench_<BENCH_DATABASE_TAG>_<size>`
+    when several people share one server and must not drop each other's."""
+    tag = os.environ.get("BENCH_DATABASE_TAG", "")
     parts = urlsplit(server_url())
-    return urlunsplit(parts._replace(path=f"/factcheck_bench_{size}"))
+    return urlunsplit(parts._replace(path=f"/factcheck_bench_{tag + '_' if tag else ''}{size}"))
 
 
 def _maintenance(url: str) -> Any:
@@ -324,6 +329,8 @@ class Words:
         self.topics = [t for t, _ in TOPICS]
         self.topic_weights = list(itertools.accumulate(w for _, w in TOPICS))
         self.paragraphs = [self._paragraph() for _ in range(400)]
+        speakers = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        self.claims = ClaimTexts(rng, self.topics, self.topic_weights, rng.sample(speakers, 3_000))
 
     def fill(self, template: str, topic: str | None = None) -> str:
         rng = self.rng
@@ -346,7 +353,7 @@ class Words:
         )
 
     def claim(self) -> str:
-        return self.fill(self.rng.choice(CLAIM_TEMPLATES))
+        return self.claims.claim()
 
     def sentence(self) -> str:
         return self.fill(self.rng.choice(SENTENCES))

@@ -44,6 +44,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -290,16 +291,10 @@ def table(pages: list[Page], trivial_rps: float | None) -> str:
 
 def other_work() -> str:
     """The desk's other costly steps at this size: "checked before?" over
-    every claim, and spotting the claims in 1,000 sentences."""
-    from bench import spotting_bench
-    from claims.models import Claim
+    every claim (bench/similar_bench.py), and spotting the claims in 1,000
+    sentences."""
+    from bench import similar_bench, spotting_bench
 
-    texts = list(Claim.objects.order_by("?").values_list("text", flat=True)[:50])
-    times = []
-    for text in texts:
-        started = time.perf_counter()
-        Claim.objects.similar_to(text)
-        times.append(time.perf_counter() - started)
     articles = [path.read_text(encoding="utf-8") for path in spotting_bench.TEXTS]
     spotting_bench.run(articles, 1)  # load sentencex and compile the patterns once, as a worker would
     runs = [spotting_bench.run(articles, 1000) for _ in range(5)]
@@ -307,11 +302,10 @@ def other_work() -> str:
     seconds = sorted(seconds for _, seconds in runs)
     return "\n".join(
         [
+            similar_bench.run(),
+            "",
             "| other work | p50 | p95 | |",
             "| --- | --: | --: | --- |",
-            f"| checked before? (`Claim.objects.similar_to`, {len(texts)} claim texts) | "
-            f"{statistics.median(times) * 1000:,.1f} ms | {percentile(times, 0.95) * 1000:,.1f} ms | "
-            f"over {Claim.objects.count():,} claims |",
             f"| claim spotting, {found:,} sentences (3 real texts in turn) | "
             f"{statistics.median(seconds) * 1000:,.1f} ms | {seconds[-1] * 1000:,.1f} ms | "
             f"{found / statistics.median(seconds):,.0f} sentences a second |",
@@ -359,7 +353,8 @@ def main() -> None:
         if marker["reused"]
         else f"filled in {marker['seconds']:.0f} s"
     )
-    print(f"Database factcheck_bench_{args.size}: {fill_note}; ready in {time.monotonic() - started:.0f} s", flush=True)
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    print(f"Database {name}: {fill_note}; ready in {time.monotonic() - started:.0f} s", flush=True)
 
     import django
 

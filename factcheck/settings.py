@@ -417,7 +417,7 @@ EXTRACT_SECONDS_PER_SOURCE = env.int("EXTRACT_SECONDS_PER_SOURCE", default=60)
 
 # Page sizes.
 DESK_PAGE_SIZE = 25
-DESK_QUEUE_LIMIT = 50  # rows in each section of "My queue"
+DESK_QUEUE_LIMIT = 25  # rows in each section of "My queue"
 # The dashboard is drawn again whenever a claim or source changes; this bounds
 # how long a change it cannot see (a person's name or groups) waits.
 DESK_DASHBOARD_CACHE_SECONDS = env.int("DESK_DASHBOARD_CACHE_SECONDS", default=300)

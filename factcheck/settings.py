@@ -417,11 +417,11 @@ EXTRACT_SECONDS_PER_SOURCE = env.int("EXTRACT_SECONDS_PER_SOURCE", default=60)
 
 # Page sizes.
 DESK_PAGE_SIZE = 25
-DESK_QUEUE_LIMIT = 50  # rows in each section of "My queue"
+DESK_QUEUE_LIMIT = 25  # rows in each section of "My queue"
 # The dashboard is drawn again whenever a claim or source changes; this bounds
 # how long a change it cannot see (a person's name or groups) waits.
 DESK_DASHBOARD_CACHE_SECONDS = env.int("DESK_DASHBOARD_CACHE_SECONDS", default=300)
-DESK_EVIDENCE_SHOWN = 25  # a claim's evidence drawn at first; the rest on asking
+DESK_EVIDENCE_SHOWN = 20  # a claim's evidence drawn at first; the rest on asking
 DESK_ACTIVITY_PAGE_SIZE = 30  # a claim's log, newest first; older entries load on asking
 DESK_RECENT_LIMIT = 200  # the newest activity on a claim page, claims citing a source, articles to choose from
 CLAIMANT_LIST_PAGE_SIZE = 50

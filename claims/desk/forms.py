@@ -189,6 +189,7 @@ class VerdictForm(forms.Form):
     rating = forms.ModelChoiceField(
         queryset=Rating.objects.filter(retired=False),
         error_messages={"invalid_choice": _("Choose a rating from the scale.")},
+        widget=PlainSelect,  # on the claim page, twice when a correction is offered
     )
     summary = forms.CharField(max_length=300, help_text=_("One sentence a reader sees first."))
     explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))

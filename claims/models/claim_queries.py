@@ -4,10 +4,12 @@ starts from `public()` or `standing()`."""
 
 from __future__ import annotations
 
+import operator
 from datetime import date
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
@@ -60,14 +62,7 @@ class ClaimQuerySet(models.QuerySet):
     def queue_counts(self, user: AbstractBaseUser, *, editor: bool) -> dict[str, int]:
         """How many claims each section of `user`'s queue holds, in one query
         (the sections show at most DESK_QUEUE_LIMIT rows each)."""
-        sections = {
-            "researching": Q(assignee=user, state__in=workflow.RESEARCH_STATES),
-            "reviewing": Q(reviewer=user, state=State.IN_REVIEW),
-            "needing_reviewer": Q(state=State.IN_REVIEW, reviewer=None) & ~Q(assignee=user),
-            "unassigned": Q(state=State.SUBMITTED),
-        }
-        if editor:
-            sections["to_publish"] = Q(state=State.APPROVED)
+        sections = _queue_sections(user, editor=editor)
         # A count a section, joined by UNION ALL: each counts the entries of
         # the index that matches its filter (one FILTER'd aggregate read all
         # the open claims' rows).
@@ -81,6 +76,25 @@ class ClaimQuerySet(models.QuerySet):
             for name, where in sections.items()
         ]
         return dict(counts[0].union(*counts[1:], all=True))
+
+    def queue_heads(self, user: AbstractBaseUser, *, editor: bool, limit: int) -> dict[str, list[Claim]]:
+        """The first `limit` claims of each section of `user`'s queue in this
+        order, in one query. Each section's order is found on its ids alone
+        (the queue's index holds every column it sorts by: sorted whole, a
+        section sorted thousands of joined rows to keep a few), then the rows
+        of all of them are read together, each labelled with its section
+        (they are disjoint: by state, assignee and reviewer)."""
+        sections = _queue_sections(user, editor=editor)
+        heads = [self.filter(where).values("pk")[:limit] for where in sections.values()]
+        label = Case(*(When(where, then=Value(name)) for name, where in sections.items()))
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            chosen = Q(pk__in=heads[0].union(*heads[1:], all=True))
+        else:  # SQLite: no LIMIT inside a UNION (on PostgreSQL an OR of them scans every claim)
+            chosen = reduce(operator.or_, (Q(pk__in=head) for head in heads))
+        rows: dict[str, list[Claim]] = {name: [] for name in sections}
+        for claim in self.filter(chosen).annotate(queue_section=label):
+            rows[claim.queue_section].append(claim)
+        return rows
 
     def with_last_transition(self) -> ClaimQuerySet:
         """Each with `last_transition`: the name of the last workflow action
@@ -100,13 +114,6 @@ class ClaimQuerySet(models.QuerySet):
             default=Value(1),
         )
         return self.alias(late=late).order_by("late", *self.queue_order().query.order_by)
-
-    def head(self, limit: int) -> list[Claim]:
-        """The first `limit` claims in this order. The order is found on the
-        ids alone (the queue's index holds every column it sorts by), then
-        those rows are read with their people and article: sorted whole, a
-        section of my queue sorted thousands of joined rows to keep 50."""
-        return list(self.filter(pk__in=self.values("pk")[:limit]))
 
     def search(self, text: str) -> ClaimQuerySet:
         text = text.strip()
@@ -206,3 +213,16 @@ class ClaimQuerySet(models.QuerySet):
     def rated(self, rating_id: int) -> ClaimQuerySet:
         """Claims whose current verdict has this rating (not an earlier version's)."""
         return self.with_current_rating().filter(current_rating_id=rating_id)
+
+
+def _queue_sections(user: AbstractBaseUser, *, editor: bool) -> dict[str, Q]:
+    """What each section of `user`'s queue holds (an editor's has one more)."""
+    sections = {
+        "researching": Q(assignee=user, state__in=workflow.RESEARCH_STATES),
+        "reviewing": Q(reviewer=user, state=State.IN_REVIEW),
+        "needing_reviewer": Q(state=State.IN_REVIEW, reviewer=None) & ~Q(assignee=user),
+        "unassigned": Q(state=State.SUBMITTED),
+    }
+    if editor:
+        sections["to_publish"] = Q(state=State.APPROVED)
+    return sections

@@ -62,6 +62,7 @@ class Deeds:
 
 @dataclass(frozen=True)
 class EvidenceFacts:
+    pieces: int  # every piece, sourced or not
     sourced: int  # pieces citing a page or naming an offline source
     sites: frozenset[str]
     fetched: int  # cited pages the desk fetched and stored
@@ -75,9 +76,10 @@ def site_of(url: str) -> str:
 
 
 def _facts(rows: Iterable[tuple[Any, ...]]) -> EvidenceFacts:
-    sourced = fetched = to_check = 0
+    pieces = sourced = fetched = to_check = 0
     sites = set()
     for url, status, offline, quote, check, hand_checked_at in rows:
+        pieces += 1
         if url:
             sourced += 1
             sites.add(site_of(url))
@@ -86,7 +88,7 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> EvidenceFacts:
         elif offline.strip():
             sourced += 1
             sites.add(f"offline:{offline.strip().casefold()}")
-    return EvidenceFacts(sourced, frozenset(sites), fetched, to_check)
+    return EvidenceFacts(pieces, sourced, frozenset(sites), fetched, to_check)
 
 
 class SignOff:

@@ -9,7 +9,7 @@ import pytest
 from django.utils.html import escape
 
 from claims import workflow
-from claims.models import Claim, Evidence, Rating
+from claims.models import Claim, Evidence, Rating, Source
 from claims.workflow import State
 from tests.desk.conftest import HX, counts, desk_person, html, state_shown
 
@@ -187,3 +187,21 @@ def test_a_long_list_of_evidence_shows_the_first_until_asked_for_all(
     assert everything.lstrip().startswith('<div id="claim-main"')
     assert everything.count('class="evidence-item') == 5
     assert "Show the other" not in everything
+
+
+def test_the_check_before_publishing_reads_the_evidence_the_page_does_not_draw(
+    make_claim: Any, client_for: Any, editor: Any, checker: Any, settings: Any
+) -> None:
+    settings.DESK_EVIDENCE_SHOWN = 1
+    claim = make_claim(state=State.APPROVED)
+    Evidence.objects.create(claim=claim, offline_source="An interview", added_by=checker)
+    Evidence.objects.create(claim=claim, offline_source="A second interview", added_by=checker)
+    client = client_for(editor)
+    assert "No evidence comes from a fetched source" in html(client.get(f"/desk/claims/{claim.pk}/"))
+    source = Source.objects.create(url="https://example.org/report", status=Source.Status.FETCHED)
+    Evidence.objects.create(claim=claim, source=source, added_by=checker)
+    page = html(client.get(f"/desk/claims/{claim.pk}/"))
+    assert page.count('class="evidence-item') == 1
+    assert f"Show the other {claim.evidence.count() - 1} pieces of evidence" in page
+    assert "Before you publish" in page
+    assert "No evidence comes from a fetched source" not in page  # the third piece, not drawn, counts

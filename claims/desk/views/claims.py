@@ -67,8 +67,7 @@ def _claim_page(
     user = request.user
     claim.load_verdicts()
     draft = claim.draft
-    evidence = list(claim.evidence.with_sources().select_related("added_by", "hand_checked_by"))
-    claim.know_evidence(evidence)  # the sign-off rules read it rather than ask again
+    evidence = _evidence_shown(claim, every=request.GET.get("evidence") == "all")
     can_research = workflow.research_refusal(claim, user) is None
     actions = []
     people = None  # the desk's people, read once for every form that asks for one
@@ -77,9 +76,10 @@ def _claim_page(
         if action.asks_person:
             people = form.offer_people(people, unfit=action.unfit(claim, user) if action.unfit else ())
         actions.append({"action": action, "not_ready": not_ready, "form": form})
-    # A claim with a hundred sources shows the first ones until asked for all:
-    # drawing each costs the page more than reading it.
-    shown = len(evidence) if request.GET.get("evidence") == "all" else settings.DESK_EVIDENCE_SHOWN
+    publishing = any(item["action"].name == "publish" for item in actions)
+    shown = len(evidence)
+    if publishing and shown < claim.evidence_facts.pieces:  # the check before publishing reads every piece
+        evidence = _evidence_shown(claim, every=True)
     may_mark_duplicate = any(item["action"].name == "mark_duplicate" for item in actions)
     context = {
         "claim": claim,
@@ -90,7 +90,7 @@ def _claim_page(
         # claim_for tells whether there are any, sparing the page a query.
         "duplicates": claim.duplicates.all() if getattr(claim, "has_duplicates", True) else [],
         "evidence": evidence[:shown],
-        "evidence_hidden": len(evidence) - len(evidence[:shown]),
+        "evidence_hidden": claim.evidence_facts.pieces - shown,
         # The version the desk works on, else the one readers see.
         "verdict": draft or claim.current_verdict,
         "versions": claim.versions[::-1],
@@ -102,12 +102,25 @@ def _claim_page(
         "evidence_form": forms.get("evidence_form") or (EvidenceForm() if can_research else None),
         "verdict_form": forms.get("verdict_form") or (_verdict_form(draft) if can_research else None),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "publishing_check": check_before_publishing(claim, evidence)
-        if any(item["action"].name == "publish" for item in actions)
-        else None,
+        "publishing_check": check_before_publishing(claim, evidence) if publishing else None,
         **_signoff_context(claim, user),
     }
     return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _evidence_shown(claim: Claim, *, every: bool) -> list[Any]:
+    """The evidence the page draws, with their sources and people: the first
+    pieces, or `every` one. Drawing a piece costs the page more than reading
+    it, and reading one (a source and two people) more than the sign-off
+    rules' slim row, which they read on their own when the page has not read
+    every piece."""
+    pieces = claim.evidence.with_sources().select_related("added_by", "hand_checked_by")
+    shown = settings.DESK_EVIDENCE_SHOWN
+    evidence = list(pieces if every else pieces[: shown + 1])  # one more tells whether there are more
+    if every or len(evidence) <= shown:
+        claim.know_evidence(evidence)  # all of it: the rules read it rather than ask again
+        return evidence
+    return evidence[:shown]
 
 
 def _signoff_context(claim: Claim, user: Any) -> dict[str, Any]:

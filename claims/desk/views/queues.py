@@ -37,21 +37,14 @@ class Section:
 @desk_member_required
 def my_queue(request: HttpRequest) -> HttpResponse:
     """What waits on me, whatever my role: one section per kind of work,
-    each with its count, overdue work first. Two queries a section and one
-    for all the counts, however many rows."""
+    each with its count, overdue work first. One query for every section's
+    rows and one for all the counts, however many rows."""
     user = request.user
     editor = workflow.is_editor(user)
-    claims = Claim.objects.for_list().overdue_first()
-    limit = settings.DESK_QUEUE_LIMIT
     counts = Claim.objects.queue_counts(user, editor=editor)
-    lists = {
-        # Whether changes were asked of me is in each claim's log: read with the rows.
-        "researching": claims.researched_by(user).with_last_transition(),
-        "reviewing": claims.review_asked_of(user),
-        "needing_reviewer": claims.needing_reviewer(user),
-        "to_publish": claims.waiting_to_publish() if editor else None,
-        "unassigned": claims.unassigned(),
-    }
+    # Whether changes were asked of me is in each claim's log: read with the rows.
+    claims = Claim.objects.for_list().overdue_first().with_last_transition()
+    lists = claims.queue_heads(user, editor=editor, limit=settings.DESK_QUEUE_LIMIT)
     titles = {
         "researching": (_("My research"), _("No claims assigned to you. Take one from the unassigned list below.")),
         "reviewing": (_("Reviews asked of me"), _("Nobody has asked you to review a claim.")),
@@ -60,13 +53,11 @@ def my_queue(request: HttpRequest) -> HttpResponse:
         "unassigned": (_("Unassigned"), _("Every submitted claim has been triaged.")),
     }
     context: dict[str, Any] = {"sections": []}
-    for key, queryset in lists.items():
-        if queryset is None:
+    for key, (title, empty) in titles.items():
+        if key not in lists:
             continue
-        rows = queryset.head(limit)
-        context[key] = rows
-        title, empty = titles[key]
-        context["sections"].append(Section(key, title, rows, counts[key], empty))
+        context[key] = lists[key]
+        context["sections"].append(Section(key, title, lists[key], counts[key], empty))
     return render(request, "claims/my_queue.html", context)
 
 

@@ -192,7 +192,7 @@ def alerts() -> tuple[dict[tuple[int, int], float], int]:
     rows = Notification.objects.filter(kind=Notification.Kind.REPEAT).order_by("created_at")
     for claim, who, created in rows.values_list("claim_id", "recipient__username", "created_at"):
         notes.setdefault((claim, who), []).append(created.timestamp())
-    per_claim = dict(repeats.values_list("claim_id").annotate(n=Count("pk")).values_list("claim_id", "n"))
+    per_claim = dict(repeats.order_by().values("claim_id").annotate(n=Count("pk")).values_list("claim_id", "n"))
     wrong = sum(
         len(notes.get((claim, RESEARCHER), [])) != count or len(notes.get((claim, BENCH_EDITOR), [])) != count
         for claim, count in per_claim.items()

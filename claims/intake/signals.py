@@ -85,6 +85,9 @@ _SUPERLATIVES = (
 )
 COMPARISONS = re.compile(
     r"\b(?:more|less|fewer|greater|higher|lower|larger|smaller|bigger|worse|better|faster|slower)\s+than\b"
+    # A comparison split by what it compares: "spends more on defence than".
+    r"|\b(?:more|less|fewer)(?:\s+[\w’'-]+){1,4}?\s+than\b"
+    r"|\bthan (?:any|every) (?:other|one)\b"
     rf"|\b(?:{_SUPERLATIVES})\b"
     r"|\bthe (?:most|least)\s+\w+"
     r"|\b(?:record|all-time|for the first time|first time)\b"

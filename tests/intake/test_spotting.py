@@ -148,6 +148,21 @@ def test_an_opinion_without_figures_scores_low_however_it_is_attributed() -> Non
     assert "an opinion or prescription: disgraceful, should (-25)" in candidates[1].reasons
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("The province spends more on rainfall than any other province, the minister said.", "more on rainfall than"),
+        ("Fewer nurses work in clinics than in 2010, the report said.", "Fewer nurses work in clinics than"),
+        ("The port handles more cargo than any other in the region, the minister said.", "more cargo than"),
+    ],
+)
+def test_a_comparison_split_by_what_it_compares_counts_as_one(sentence: str, found: str) -> None:
+    [candidate] = spot(sentence).candidates
+
+    assert f"a comparison or superlative: {found} (+15)" in candidate.reasons
+    assert candidate.score >= 30
+
+
 def test_empty_or_blank_text_has_no_candidates() -> None:
     assert spot("").candidates == ()
     assert spot("\n \n\t\n").candidates == ()

@@ -96,3 +96,15 @@ def test_one_sentence_may_repeat_two_verdicts_and_one_verdict_come_back_twice(pu
     assert {(repeat.sentence, repeat.claim_id) for repeat in found} == {
         (sentence, claim.pk) for sentence in (REWORDED, again) for claim in (first, second)
     }
+
+
+def test_a_repeat_without_figures_is_found(publish: Any, checker: Any) -> None:
+    """A comparison of no figures is still check-worthy: spotting scores it
+    high enough to be looked up, and its repeat is found."""
+    verdict = publish(text="The tribal areas spend more on rainfall than any other province.")
+    said = (
+        "The opposition leader claimed at a rally that the tribal areas spend more on rainfall than any other province."
+    )
+    article = article_saying("The weather was fine on Monday.", said, by=checker)
+
+    assert [repeat.claim for repeat in find_in(article)] == [verdict]

@@ -11,7 +11,7 @@
                            the CSV exports: time and peak memory, 100,000 rows against 1,000
     python3 dev.py bench partners [--rows 100000] [--entries 5000]
                            importing and matching partners' verdicts (DATABASE_URL)
-    python3 dev.py bench outlets [--outlets 200] [--per-hour 50] [--minutes 3]
+    python3 dev.py bench outlets [--outlets 200] [--per-hour 50] [--minutes 3] [--verdicts 20000] [--repeat-every 10]
                            watched outlets: stories/s on one worker process, and the lag
 
 Both make .venv/ and install requirements on first use (again only when a

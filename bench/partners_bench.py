@@ -4,8 +4,9 @@ Import: a partner's /verdicts.json-style feed of --entries ClaimReviews in
 pages of 500, served on 127.0.0.1, read through the guard, parsed and
 upserted; then read again (every row an update). Matching: "checked by
 others?" for reworded claims over --rows external verdicts, the query the
-desk runs as a claim is typed (pg_trgm's nearest neighbours through the GiST
-index on PostgreSQL; the Python fallback on SQLite).
+desk runs as a claim is typed (the verdicts sharing the claim's rarest words
+through the GIN words index, scored by pg_trgm, on PostgreSQL; the Python
+fallback on SQLite).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/partners_bench.py [--rows 100000] [--entries 5000]
 

@@ -48,6 +48,7 @@ _COMMON = 0.02  # a word in more claims than this is not asked for (unless all a
 _RAREST = 6
 _CANDIDATES = 200
 _STATS_SECONDS = 600
+_PROBED = 24  # unlisted words of a query counted at most
 # The GIN index of migration 0019; the expression must be the index's.
 WORDS_INDEX = "claim_text_words"
 # Words as PostgreSQL's parser cuts them ("106.9", "19th" and "2010s" whole).
@@ -78,11 +79,7 @@ def similar_claims(claims: QuerySet, text: str, limit: int) -> list[Any]:
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
     if len(text) < MIN_QUERY_CHARS:
         return []
-    pool = limit * 2
-    if connections[claims.db].vendor == "postgresql":
-        found = _scored_by_postgresql(claims, text, pool)
-    else:
-        found = _scored_in_python(claims, text, pool)
+    found = closest(claims, text, limit * 2)
     threshold = settings.SIMILAR_CLAIMS_THRESHOLD
     found = [claim for claim in found if claim.similarity >= threshold]
     ratings = Rating.objects.in_bulk({claim.current_rating_id for claim in found if claim.current_rating_id})
@@ -92,35 +89,48 @@ def similar_claims(claims: QuerySet, text: str, limit: int) -> list[Any]:
     return found[:limit]
 
 
-def _scored_in_python(claims: QuerySet, text: str, pool: int) -> list[Any]:
+def closest(rows: QuerySet, text: str, pool: int, *, field: str = "text", index: str = WORDS_INDEX) -> list[Any]:
+    """The `pool` rows of `rows` whose `field` reads most like `text`, closest
+    first, each with `.similarity`; on PostgreSQL found through `index`, the
+    GIN words index on that field (claims' own, or another table's made the
+    same way)."""
+    if connections[rows.db].vendor == "postgresql":
+        return _scored_by_postgresql(rows, text, pool, field, index)
+    return _scored_in_python(rows, text, pool, field)
+
+
+def _scored_in_python(rows: QuerySet, text: str, pool: int, field: str) -> list[Any]:
     words = sorted({word for word in _WORD.findall(text.lower()) if len(word) >= 4 or word.isdigit()}, key=len)
     keys = words[-8:]
     if not keys:
         return []
     shares_a_word = Q()
     for word in keys:
-        shares_a_word |= Q(text__icontains=word)
-    candidates = list(claims.filter(shares_a_word).order_by("-pk")[:_SQLITE_CANDIDATES])
-    for claim in candidates:
-        claim.similarity = similarity(text, claim.text)
-    candidates.sort(key=lambda claim: (-claim.similarity, -claim.pk))
+        shares_a_word |= Q(**{f"{field}__icontains": word})
+    candidates = list(rows.filter(shares_a_word).order_by("-pk")[:_SQLITE_CANDIDATES])
+    for row in candidates:
+        row.similarity = similarity(text, getattr(row, field))
+    candidates.sort(key=lambda row: (-row.similarity, -row.pk))
     return candidates[:pool]
 
 
-def _scored_by_postgresql(claims: QuerySet, text: str, pool: int) -> list[Any]:
-    """One query: the `pool` closest among the claims sharing the rare words
-    (ranked in one pass over their rows), then read as `claims` reads them
-    (its joins and annotations for those few, not for every candidate)."""
-    query = rare_words_query(text, *_frequencies(claims.db))
+def _scored_by_postgresql(rows: QuerySet, text: str, pool: int, field: str, index: str) -> list[Any]:
+    """One query: the `pool` closest among the rows sharing the rare words
+    (ranked in one pass over them), then read as `rows` reads them (its joins
+    and annotations for those few, not for every candidate)."""
+    frequency, total = _frequencies(rows.db, index)
+    if frequency:
+        frequency = {**frequency, **_counted(rows, field, text, frequency, total)}
+    query = rare_words_query(text, frequency, total)
     if not query:
         return []
-    sharing = claims.filter(SharesWords(F("text"), Value(query))).values("pk", "text")[:_CANDIDATES]
+    sharing = rows.filter(SharesWords(F(field), Value(query))).values("pk", field)[:_CANDIDATES]
     sql, params = sharing.query.sql_with_params()
-    closest = RawSQL(  # noqa: S611 (Django's own SQL, and parameters)
-        f"SELECT c.pk FROM ({sql}) c ORDER BY similarity(c.text, %s) DESC, c.pk DESC LIMIT %s",  # noqa: S608
+    nearest = RawSQL(  # noqa: S611 (Django's own SQL, and parameters)
+        f"SELECT c.pk FROM ({sql}) c ORDER BY similarity(c.{field}, %s) DESC, c.pk DESC LIMIT %s",  # noqa: S608
         [*params, text, pool],
     )
-    found = claims.filter(pk__in=closest).annotate(similarity=TrigramSimilarity("text", text))
+    found = rows.filter(pk__in=nearest).annotate(similarity=TrigramSimilarity(field, text))
     return list(found.order_by("-similarity", "-pk"))
 
 
@@ -145,7 +155,10 @@ def rare_words_query(text: str, frequency: dict[str, float], rows: float) -> str
     ("Sri Lanka", "chamber of commerce"): those count as one. Without statistics (a new or small table),
     any of the longest words."""
     tokens = _LEXEME.findall(text.lower())
-    order = list(dict.fromkeys(tokens))
+    # A word counted in no row at all ("did you know that ...") finds nothing.
+    order = [word for word in dict.fromkeys(tokens) if frequency.get(word) != 0]
+    if not order:
+        return ""
     if not frequency or rows <= 0:
         return " | ".join(sorted(order, key=lambda word: (-len(word), word))[:8])
     unlisted = min(frequency.values()) / 2  # rarer than every word ANALYZE listed
@@ -172,18 +185,42 @@ def rare_words_query(text: str, frequency: dict[str, float], rows: float) -> str
     return " | ".join(group[0] if len(group) == 1 else f"({' & '.join(group)})" for group in groups)
 
 
-def _frequencies(alias: str) -> tuple[dict[str, float], float]:
-    """The share of claims holding each common word, and the number of claims,
-    from ANALYZE's statistics on the words index; kept a few minutes."""
+def _counted(rows: QuerySet, field: str, text: str, frequency: dict[str, float], total: float) -> dict[str, float]:
+    """The words of `text` ANALYZE did not list as common, each counted
+    through the words index up to _GROUP_MOST + 1 rows (a few index entries
+    each): rare, or in no row at all. Without this, words the table never
+    holds looked the rarest of all, and a query that wrapped a claim in new
+    words ("Did you know that ..., as was said this week?") asked for them
+    alone and found nothing."""
+    unlisted = [word for word in dict.fromkeys(_LEXEME.findall(text.lower())) if word not in frequency][:_PROBED]
+    if not unlisted:
+        return {}
+    connection = connections[rows.db]
+    table = connection.ops.quote_name(rows.model._meta.db_table)
+    column = connection.ops.quote_name(rows.model._meta.get_field(field).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w, (SELECT count(*) FROM (SELECT 1 FROM {table} "  # noqa: S608 (quoted names, parameters)
+            f"WHERE to_tsvector('simple'::regconfig, {column}) @@ to_tsquery('simple'::regconfig, w) LIMIT %s) x) "
+            "FROM unnest(%s::text[]) AS w",
+            [_GROUP_MOST + 1, unlisted],
+        )
+        counts = cursor.fetchall()
+    return {word: count / max(total, 1.0) for word, count in counts}
+
+
+def _frequencies(alias: str, index: str = WORDS_INDEX) -> tuple[dict[str, float], float]:
+    """The share of rows holding each common word, and the number of rows,
+    from ANALYZE's statistics on a words index; kept a few minutes."""
     connection = connections[alias]
-    key = f"{alias}:{connection.settings_dict['NAME']}"
+    key = f"{alias}:{connection.settings_dict['NAME']}:{index}"
     cached = _word_stats.get(key)
     if cached is None or time.monotonic() - cached[0] > _STATS_SECONDS:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
                 "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname WHERE c.relname = %s",
-                [WORDS_INDEX],
+                [index],
             )
             row = cursor.fetchone()
         words, shares, rows = row or (None, None, 0)

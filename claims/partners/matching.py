@@ -1,24 +1,19 @@
 """Checked by others? External verdicts whose claim reads like a text, by the
-measure our own "checked before?" uses (claims.models.similar): pg_trgm's
-nearest neighbours through the GiST index on PostgreSQL (migration 0019),
-candidates sharing a long word scored in Python on SQLite, so both rank alike
-and one threshold (SIMILAR_CLAIMS_THRESHOLD) serves both lists."""
+measure and the lookup our own "checked before?" uses (claims.models.similar:
+on PostgreSQL the verdicts sharing the text's rarest words, through a GIN
+words index on their claim (migration 0025), scored by pg_trgm; on SQLite
+candidates sharing a long word scored in Python), so both lists rank alike
+and one threshold (SIMILAR_CLAIMS_THRESHOLD) serves both."""
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
-from django.contrib.postgres.search import TrigramDistance
-from django.db import connection
-from django.db.models import Q, QuerySet
 
 from claims.models.partners import ExternalVerdict
-from claims.models.similar import MAX_QUERY_CHARS, MIN_QUERY_CHARS, similarity
+from claims.models.similar import MAX_QUERY_CHARS, MIN_QUERY_CHARS, closest
 
-_WORD = re.compile(r"\w+")
-# How many external verdicts the SQLite fallback scores at most.
-_SQLITE_CANDIDATES = 2_000
+# The GIN index of migration 0025; its expression must be the one SharesWords writes.
+WORDS_INDEX = "external_verdict_words"
 _SHOWN_FIELDS = ("claim_text", "claimant", "rating", "review_url", "organization", "reviewed_on")
 
 
@@ -29,27 +24,6 @@ def similar_external(text: str, limit: int = 5) -> list[ExternalVerdict]:
     if len(text) < MIN_QUERY_CHARS or limit < 1:
         return []
     verdicts = ExternalVerdict.objects.only(*_SHOWN_FIELDS)
-    if connection.vendor == "postgresql":
-        nearest = verdicts.annotate(distance=TrigramDistance("claim_text", text)).order_by("distance")
-        found = list(nearest[:limit])
-        for verdict in found:
-            verdict.similarity = 1 - verdict.distance
-    else:
-        found = _scored_in_python(verdicts, text)
+    found = closest(verdicts, text, limit, field="claim_text", index=WORDS_INDEX)
     threshold = settings.SIMILAR_CLAIMS_THRESHOLD
-    found = [verdict for verdict in found if verdict.similarity >= threshold]
-    found.sort(key=lambda verdict: -verdict.similarity)
-    return found[:limit]
-
-
-def _scored_in_python(verdicts: QuerySet, text: str) -> list[ExternalVerdict]:
-    words = sorted({word for word in _WORD.findall(text.lower()) if len(word) >= 4 or word.isdigit()}, key=len)
-    if not words:
-        return []
-    shares_a_word = Q()
-    for word in words[-8:]:
-        shares_a_word |= Q(claim_text__icontains=word)
-    candidates = list(verdicts.filter(shares_a_word).order_by("-pk")[:_SQLITE_CANDIDATES])
-    for verdict in candidates:
-        verdict.similarity = similarity(text, verdict.claim_text)
-    return candidates
+    return [verdict for verdict in found if verdict.similarity >= threshold]

@@ -78,3 +78,23 @@ def test_only_common_words_are_asked_for_all_together() -> None:
 def test_without_statistics_the_longest_words_are_asked_for() -> None:
     query = similar.rare_words_query("Wheat production in Sukkur rose", {}, 0)
     assert query == "production | sukkur | wheat | rose | in"
+
+
+def test_words_no_claim_holds_do_not_hide_the_claim_they_wrap(checker: Any) -> None:
+    """Typed around a claim, words the table never holds ("Did you know that
+    ... this week?") are counted, found in no claim and left out: the
+    claim's own rare words find it."""
+    for n in range(300):
+        Claim.objects.add(by=checker, text=SHAPE.format(n=n, pct=n % 90 + 2, year=1990 + n % 30))
+    original = Claim.objects.add(by=checker, text=ORIGINAL)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claim")
+
+    found = Claim.objects.similar_to(f"Did you know that {ORIGINAL.rstrip('.')}, as was said this week?")
+
+    assert found[0] == original
+
+
+def test_a_query_of_words_no_claim_holds_asks_for_nothing() -> None:
+    assert similar.rare_words_query("Did you know", {"did": 0.0, "you": 0.0, "know": 0.0, "the": 0.5}, 1_000) == ""

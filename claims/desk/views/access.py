@@ -36,6 +36,14 @@ def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapper
 
 
+def refuse_unless_editor(request: HttpRequest) -> None:
+    """Desk-wide settings (the policy, watched outlets, partners) are the
+    editors' to change: anyone else is refused with the workflow's reason."""
+    refusal = workflow.editor_refusal(request.user)
+    if refusal:
+        raise PermissionDenied(refusal.message)
+
+
 def fragment(request: HttpRequest, template: str, name: str) -> str:
     """The whole page, or for an HTMX request the fragment `name` of it."""
     return f"{template}#{name}" if request.htmx else template

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,15 +13,9 @@ from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.desk.forms import OutletForm
-from claims.desk.views.access import desk_member_required, fragment
+from claims.desk.views.access import desk_member_required, fragment, refuse_unless_editor
 from claims.models import Outlet
 from claims.models.outlets import OutletRefused
-
-
-def _editors_only(request: HttpRequest) -> None:
-    refusal = workflow.editor_refusal(request.user)
-    if refusal:
-        raise PermissionDenied(refusal.message)
 
 
 @desk_member_required
@@ -32,7 +25,7 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
     form = OutletForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        _editors_only(request)
+        refuse_unless_editor(request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -61,7 +54,7 @@ def outlet_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """pause, resume or delete (editors). HTMX: the outlet's row as it now is
     (nothing for a deleted one), with what was done; a plain post: back to
     the list. A second click or a stale page changes nothing and says so (409)."""
-    _editors_only(request)
+    refuse_unless_editor(request)
     if action not in ("pause", "resume", "delete"):
         raise Http404(_("No such action on an outlet."))
     outlet = Outlet.objects.filter(pk=pk).first()

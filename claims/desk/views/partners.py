@@ -8,26 +8,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import workflow
-from claims.desk.views.access import desk_member_required
+from claims.desk.views.access import desk_member_required, refuse_unless_editor
 from claims.models import ExternalVerdict, PartnerSource
 from claims.pagination import DeepPaginator
 from claims.partners.forms import PartnerSourceForm
 from claims.partners.tasks import refresh_now
 
 TEMPLATE = "claims/partner_list.html"
-
-
-def _refuse_unless_editor(request: HttpRequest) -> None:
-    refusal = workflow.editor_refusal(request.user)
-    if refusal:
-        raise PermissionDenied(refusal.message)
 
 
 @desk_member_required
@@ -37,7 +30,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     form = None
     status = 200
     if request.method == "POST":
-        _refuse_unless_editor(request)
+        refuse_unless_editor(request)
         form = PartnerSourceForm(request.POST)
         if form.is_valid():
             partner = form.save(commit=False)
@@ -70,7 +63,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_member_required
 def partner_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless_editor(request)
+    refuse_unless_editor(request)
     # The Google source is asked per new claim: it has nothing to refresh.
     partner = get_object_or_404(PartnerSource.objects.exclude(kind=PartnerSource.Kind.GOOGLE), pk=pk)
     refresh_now(partner)
@@ -81,7 +74,7 @@ def partner_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def partner_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless_editor(request)
+    refuse_unless_editor(request)
     partner = PartnerSource.objects.filter(pk=pk).first()
     if partner is None:  # a second click, or another editor's
         messages.info(request, _("This source was removed already."))

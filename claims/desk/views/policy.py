@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from claims import workflow
 from claims.desk.forms import DeskPolicyForm
-from claims.desk.views.access import desk_member_required, fragment
+from claims.desk.views.access import desk_member_required, fragment, refuse_unless_editor
 from claims.models import DeskPolicy
 
 
@@ -18,9 +16,7 @@ from claims.models import DeskPolicy
 def desk_settings(request: HttpRequest) -> HttpResponse:
     """The desk policy: what sign-off means here. Editors only, whoever asks
     for the page or its fragment."""
-    refusal = workflow.editor_refusal(request.user)
-    if refusal:
-        raise PermissionDenied(refusal.message)
+    refuse_unless_editor(request)
     policy = DeskPolicy.current()
     form = DeskPolicyForm(request.POST or None, instance=policy)
     status = 200

@@ -4,6 +4,7 @@ without HTMX."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -232,3 +233,24 @@ def test_a_claim_made_on_the_articles_page_shows_on_the_news(client_for: Any, ch
     row = page.split(f'id="news-{news.pk}"')[1].split('id="news-')[0]
     assert reverse("desk:claim", args=[claim.pk]) in row
     assert "Make a claim from it" not in row
+
+
+def test_each_news_sentence_asks_whether_it_was_checked_before_by_us_or_others(
+    client_for: Any, checker: Any, outlet: Outlet, publish: Any
+) -> None:
+    verdict = publish(text="309 people associated with Islamic State were arrested in Pakistan in 2016.")
+    spotted_story(outlet, 1)
+    news = NewsSentence.objects.get(sentence__contains="309 people")
+    client = client_for(checker)
+
+    page = client.get(reverse("desk:news")).content.decode()
+    asked = html.unescape(page.split(f'id="news-{news.pk}"', 1)[1].split("</ol>", 1)[0])  # its row, the only one
+    similar_url = asked.split('class="checked-before"', 1)[1].split('hx-get="', 1)[1].split('"', 1)[0]
+    assert 'hx-trigger="revealed"' in asked
+    answer = client.get(similar_url, **HTMX).content.decode()
+
+    assert verdict.text in answer
+    assert reverse("desk:claim", args=[verdict.pk]) in answer
+    client.post(reverse("desk:news_dismiss", args=[news.pk]), **HTMX)
+    shown = client.get(reverse("desk:news"), {"dismissed": "1"}).content.decode()
+    assert "Checked before?" not in shown.split(f'id="news-{news.pk}"', 1)[1].split("</ol>", 1)[0]

@@ -170,7 +170,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Django's password check; each request's person is read with their groups
+# in one query (claims/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "claims.accounts.backends.DeskBackend"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 # By address, and by account from that address: counting an account on its
@@ -389,6 +391,9 @@ DESK_QUEUE_LIMIT = 25  # rows in each section of "My queue"
 # The dashboard is drawn again whenever a claim or source changes; this bounds
 # how long a change it cannot see (a person's name or groups) waits.
 DESK_DASHBOARD_CACHE_SECONDS = env.int("DESK_DASHBOARD_CACHE_SECONDS", default=300)
+# The team queue's forms and listing are drawn again whenever a claim changes;
+# this bounds how long a new person in its drop-downs, or a renamed one, waits.
+DESK_QUEUE_CACHE_SECONDS = env.int("DESK_QUEUE_CACHE_SECONDS", default=60)
 DESK_EVIDENCE_SHOWN = 20  # a claim's evidence drawn at first; the rest on asking
 DESK_ACTIVITY_PAGE_SIZE = 30  # a claim's log, newest first; older entries load on asking
 DESK_RECENT_LIMIT = 200  # the newest activity on a claim page, claims citing a source, articles to choose from

@@ -29,6 +29,7 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -281,25 +282,23 @@ def changed_under_verdicts() -> Listed:
     return Listed(rows, rows[0].total if rows else 0)
 
 
-def freshness(today: date) -> str:
-    """What the figures were computed from, in one query of two index
-    lookups: the last change to any claim (a transition, an assignment, an
-    edit: each saves the row; a rejection's log row comes with one), the last
-    change to any source (a fetch, a failure, a change under a verdict), and
-    the day (overdue, the weeks and the 90 days move with it). The dashboard
-    is drawn again when this changes; people's names, groups and deleted
-    claims wait for DESK_DASHBOARD_CACHE_SECONDS at most."""
-    parts = [
-        model.objects.order_by("-updated_at").values("updated_at")[:1].query.sql_with_params()
-        for model in (Claim, Source)
-    ]
+def freshness(today: date, models: tuple[type[Model], ...] = (Claim, Source)) -> str:
+    """What the figures were computed from, in one query of an index lookup
+    a model: the last change to any claim (a transition, an assignment, an
+    edit: each saves the row; a rejection's log row comes with one; an
+    article's edit touches its claims), the last change to any source (a
+    fetch, a failure, a change under a verdict), and the day (overdue, the
+    weeks and the 90 days move with it). The dashboard is drawn again when
+    this changes, the team queue when its claims do; people's names, groups
+    and deleted claims wait for the cache's expiry at most."""
+    parts = [model.objects.order_by("-updated_at").values("updated_at")[:1].query.sql_with_params() for model in models]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT " + ", ".join(f"({sql})" for sql, _ in parts),  # the ORM's SQL, its values parameters
             [value for _, params in parts for value in params],
         )
         stamps = cursor.fetchone()
-    return f"{today.isoformat()}|{stamps[0]}|{stamps[1]}"
+    return "|".join([today.isoformat(), *map(str, stamps)])
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django import forms, template
 from django.db.models import Field
 from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr, stringfilter, truncatechars
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import add_truncation_text, calculate_truncate_chars_length
+from django.utils.translation import get_language
 
 from claims import workflow
 from claims.models.people import MENTION, desk_usernames
@@ -97,11 +99,19 @@ def state_label(value: str) -> str:
     return State(value).label if value in State.values else value
 
 
-@register.filter
-def is_editor(user: Any) -> bool:
-    """For the navigation: the groups are read once per request already (the
-    desk's own check), so this asks nothing more."""
-    return workflow.is_editor(user)
+@register.simple_tag
+def desk_nav(user: Any) -> str:
+    """The desk's navigation for `user`'s role. Its fifteen links and labels
+    are the same for everyone of a role: reversing and translating them took
+    0.7 ms of every desk page (issue 12), so each process draws them once
+    per language, role and URL prefix."""
+    return _nav(get_language(), get_script_prefix(), workflow.is_editor(user))
+
+
+@lru_cache(maxsize=64)
+def _nav(language: str | None, prefix: str, editor: bool) -> str:
+    # The arguments are the key; the language and prefix are the active ones.
+    return render_to_string("_desk_nav.html", {"editor": editor})
 
 
 # Widgets people type their own words into: Arabic or Urdu typed there reads

@@ -3,23 +3,22 @@ view, but not a secret: every desk member may open it."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from claims import workflow
 from claims.desk import charts
+from claims.desk.drawn import drawn
 from claims.desk.views.access import desk_member_required
 from claims.models import desk_stats
 
@@ -33,14 +32,13 @@ def _queue(**filters: object) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Drawn once per state of the desk (desk_stats.freshness), language and
     time zone, then read from the cache."""
-    today = timezone.localdate()
-    state = "\n".join((desk_stats.freshness(today), get_language() or "", timezone.get_current_timezone_name()))
-    key = f"desk-dashboard:{hashlib.sha256(state.encode()).hexdigest()}"
-    drawn = cache.get(key)
-    if drawn is None:
-        drawn = render_to_string("claims/dashboard.html#figures", _figures(), request)
-        cache.set(key, drawn, settings.DESK_DASHBOARD_CACHE_SECONDS)
-    return render(request, "claims/dashboard.html", {"drawn": drawn})
+    figures = drawn(
+        "dashboard",
+        desk_stats.freshness(timezone.localdate()),
+        lambda: render_to_string("claims/dashboard.html#figures", _figures(), request),
+        settings.DESK_DASHBOARD_CACHE_SECONDS,
+    )
+    return render(request, "claims/dashboard.html", {"drawn": figures})
 
 
 def _figures() -> dict[str, Any]:

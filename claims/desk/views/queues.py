@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.desk import bulk
+from claims.desk.drawn import drawn
 from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
-from claims.models import Claim
+from claims.models import Claim, desk_stats
 from claims.pagination import DeepPaginator
 
 # A search lists its first 500 matches, in the queue's order; past that,
@@ -61,7 +65,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/my_queue.html", context)
 
 
-def _team_queue(params: QueryDict) -> dict[str, Any]:
+def _queue_context(params: QueryDict) -> dict[str, Any]:
     filters = QueueFilterForm(params or None)
     bulk_form = bulk.BulkActionForm()
     # The desk's people, read once for both drop-downs.
@@ -78,16 +82,37 @@ def _team_queue(params: QueryDict) -> dict[str, Any]:
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        # The bulk form's way back: these filters, this page.
-        "return_to": params.urlencode(),
         "bulk_form": bulk_form,
         "bulk_limit": bulk.BULK_LIMIT,
     }
 
 
+def _team_queue(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    """The queue's forms and listing for these filters, each drawn once per
+    state of the claims (claims.desk.drawn) and read from the cache until a
+    claim changes: a desk member opening the queue pays for the page around
+    them. An HTMX request (a filter, a page) draws the listing alone."""
+    state = f"{desk_stats.freshness(timezone.localdate(), models=(Claim,))}\n{params.urlencode()}"
+    context = cache(lambda: _queue_context(params))
+
+    def part(name: str) -> str:
+        return drawn(
+            f"queue-{name}",
+            state,
+            lambda: render_to_string(f"claims/team_queue.html#{name}", context(), request),
+            settings.DESK_QUEUE_CACHE_SECONDS,
+        )
+
+    parts = {"listing": part("listing")}
+    if not request.htmx:
+        parts["forms"] = part("forms")
+    # The bulk form's way back: these filters, this page.
+    return {**parts, "return_to": params.urlencode()}
+
+
 @desk_member_required
 def team_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, fragment(request, "claims/team_queue.html", "results"), _team_queue(request.GET))
+    return render(request, fragment(request, "claims/team_queue.html", "results"), _team_queue(request, request.GET))
 
 
 @require_POST
@@ -107,4 +132,4 @@ def team_queue_bulk(request: HttpRequest) -> HttpResponse:
     params = form.return_query()
     if not request.htmx:
         return redirect(f"{reverse('desk:team_queue')}?{params.urlencode()}")
-    return render(request, "claims/team_queue.html#results", _team_queue(params), status=status)
+    return render(request, "claims/team_queue.html#results", _team_queue(request, params), status=status)

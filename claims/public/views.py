@@ -23,6 +23,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import condition, require_safe
 
 from claims import limits, params, workflow
@@ -40,8 +41,10 @@ from claims.sources.snapshots import snapshot_response
 
 
 def _scale(request: HttpRequest) -> Scale:
+    """The scale, read when first used: a cached verdict page knows from its
+    freshness row whether the scale changed, and reads no more of it."""
     if not hasattr(request, "_public_scale"):
-        request._public_scale = load_scale()
+        request._public_scale = SimpleLazyObject(load_scale)
     return request._public_scale
 
 

@@ -132,3 +132,33 @@ def test_the_json_is_counted_against_its_limit_when_served_from_the_cache(
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "public_json": "3/m"}
     publish()
     assert [client.get("/verdicts.json").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("label", "Wholly false"), ("colour", "#123456"), ("order", 99), ("value", 5), ("retired", True)],
+)
+def test_a_change_to_the_scale_shows_on_a_cached_verdict_page(
+    field: str, value: Any, publish: Any, client: Client
+) -> None:
+    claim = publish(text="309 people were arrested.")
+    url = f"/verdicts/{claim.slug}/"
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    rating = Rating.objects.get(pk=claim.verdicts.get().rating_id)
+    setattr(rating, field, value)
+    rating.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    if field == "label":
+        assert "Wholly false" in changed.content.decode()
+
+
+def test_a_cached_verdict_page_asks_one_query_on_postgresql(publish: Any, client: Client) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the scale's stamp comes with the freshness row on PostgreSQL; SQLite reads the scale")
+    claim = publish(text="309 people were arrested.")
+    get(client, f"/verdicts/{claim.slug}/")
+    _, served = get(Client(), f"/verdicts/{claim.slug}/")
+    assert served == 1

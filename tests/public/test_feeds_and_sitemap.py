@@ -105,3 +105,21 @@ def test_a_section_past_its_pages_or_unknown_is_not_found(publish: Any, client: 
     assert client.get("/sitemap-verdicts.xml?p=2").status_code == 404
     assert client.get("/sitemap-verdicts.xml?p=x").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@pytest.mark.parametrize("section", ["verdicts", "claimants"])
+def test_sections_split_every_entry_between_them_once(
+    section: str, publish: Any, client: Client, monkeypatch: Any
+) -> None:
+    for n in range(5):
+        publish(text=f"{300 + n} people were arrested.", claimant=f"Speaker {n}")
+    monkeypatch.setattr(sitemaps[section], "limit", 2)
+    index = client.get("/sitemap.xml").content.decode()
+    pages = [client.get(f"/sitemap-{section}.xml?p={p}") for p in (1, 2, 3)]
+    assert f"/sitemap-{section}.xml?p=3" in index
+    assert f"/sitemap-{section}.xml?p=4" not in index
+    listed = [entries(page.content.decode()) for page in pages]
+    assert [len(entry) for entry in listed] == [2, 2, 1]
+    assert len({loc for entry in listed for loc in entry}) == 5
+    for p in ("4", "0", "-1", "1.5", "２"):
+        assert client.get(f"/sitemap-{section}.xml", {"p": p}).status_code == 404, p

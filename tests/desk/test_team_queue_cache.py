@@ -142,3 +142,22 @@ def test_a_cached_page_costs_the_person_and_the_freshness(
     # Session, person with groups, the claims' freshness; nothing per row.
     with django_assert_max_num_queries(3):
         assert client.get(URL).status_code == 200
+
+
+def test_my_queue_is_each_persons_own_and_moves_with_the_claims(
+    make_claim: Any, client_for: Any, checker: Any, second_checker: Any, editor: Any
+) -> None:
+    mine = make_claim(state=State.RESEARCHING, researcher=checker, text="Mine: 309 arrested.")
+    theirs = make_claim(state=State.RESEARCHING, researcher=second_checker, text="Theirs: 516 killed.")
+    me, them = client_for(checker), client_for(second_checker)
+    for _ in range(2):  # drawn, then from the cache
+        my_page, their_page = html(me.get("/desk/")), html(them.get("/desk/"))
+        assert mine.text in my_page
+        assert theirs.text not in my_page
+        assert theirs.text in their_page
+        assert mine.text not in their_page
+    mine.transition(
+        "reassign", by=editor, expected_state=State.RESEARCHING, params=workflow.Params(person=second_checker)
+    )
+    assert mine.text not in html(me.get("/desk/"))
+    assert mine.text in html(them.get("/desk/"))

@@ -3,8 +3,12 @@
 `OFFSET n` makes the database read and throw away n rows, each one fetched
 from the table. A deep page instead asks for its ids alone, in the list's
 order: with an index that matches the order (see the models' indexes), that
-is an index-only scan, however far in; then it reads those rows by id, with
-whatever the list prefetches."""
+is an index-only scan. That scan still walks the n entries before the page:
+the last page of the team queue's 600,000 published claims took 90-160 ms.
+So a page in the back half is read from the other end, the order reversed
+(the same index, scanned backwards): the last page then costs what the
+first does. Then it reads those rows by id, with whatever the list
+prefetches."""
 
 from __future__ import annotations
 
@@ -12,9 +16,24 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F, OrderBy, QuerySet
 
 # Below this offset a plain LIMIT/OFFSET is as fast, and one query fewer.
 DEEP_OFFSET = 1_000
+
+
+def ends_with_pk(queryset: QuerySet) -> bool:
+    """Whether the list's order ends with its primary key, so no two rows tie:
+    only then is the list read in the reversed order its exact mirror (rows
+    that tie come back in whatever order the scan meets them)."""
+    query = queryset.query
+    order = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    if not order:
+        return False
+    last = order[-1]
+    if isinstance(last, OrderBy) and isinstance(last.expression, F):
+        last = last.expression.name
+    return isinstance(last, str) and last.lstrip("-") in ("pk", query.get_meta().pk.name)
 
 
 class DeepPaginator(Paginator):
@@ -56,6 +75,19 @@ class DeepPaginator(Paginator):
         if bottom < DEEP_OFFSET:
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self._rows(self._ids(bottom, top)), number, self)
+
+    def _ids(self, bottom: int, top: int) -> list[int]:
+        """The ids of the list's rows bottom to top, read from the nearer end.
+        From the far end only when `count` is the list's own (`more` stops
+        it short) and the order has no ties (`ends_with_pk`); reversed,
+        every term flips (nulls first and last too), so PostgreSQL walks the
+        same index backwards."""
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count / 2 and not self.more and ends_with_pk(self.object_list):
+            return list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
+        return list(ids[bottom:top])
+
+    def _rows(self, ids: list[int]) -> list[Any]:
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return [rows[pk] for pk in ids if pk in rows]

@@ -4,11 +4,10 @@
 from the table. A deep page instead asks for its ids alone, in the list's
 order: with an index that matches the order (see the models' indexes), that
 is an index-only scan. That scan still walks the n entries before the page:
-the last page of the team queue's 600,000 published claims took 90-160 ms.
-So a page in the back half is read from the other end, the order reversed
-(the same index, scanned backwards): the last page then costs what the
-first does. Then it reads those rows by id, with whatever the list
-prefetches."""
+the ids of the last page of the team queue's 600,000 published claims took
+185 ms. So a page in the back half is read from the other end, the order
+reversed (the same index, scanned backwards): 0.06 ms, what the first page
+costs. Then it reads those rows by id, with whatever the list prefetches."""
 
 from __future__ import annotations
 

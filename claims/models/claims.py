@@ -121,10 +121,13 @@ class Claim(ClaimEdits, SignOff, models.Model):
             models.Index(fields=["created_at"], name="claim_created"),
             # Public pages: the list and claimant pages by publication, and the
             # freshness checks and partner JSON by last change.
-            # With the last change: the claimants' sitemap reads each one's
-            # newest verdict from the index alone (PostgreSQL; ignored elsewhere).
+            # With the last change and the id: a claimant page's freshness and
+            # the claimants' sitemap read them from the index alone, however
+            # many verdicts (PostgreSQL; ignored elsewhere).
             models.Index(
-                fields=["speaker", "state", "-published_at"], include=["updated_at"], name="claim_speaker_published"
+                fields=["speaker", "state", "-published_at"],
+                include=["updated_at", "id"],
+                name="claim_speaker_published",
             ),
             models.Index(fields=["state", "-published_at", "-id"], name="claim_public_list"),
             models.Index(fields=["state", "-updated_at"], name="claim_state_updated"),

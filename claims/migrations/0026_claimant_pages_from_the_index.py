@@ -18,7 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="claim",
             index=models.Index(
-                fields=["speaker", "state", "-published_at"], include=("updated_at",), name="claim_speaker_published"
+                fields=["speaker", "state", "-published_at"],
+                include=("updated_at", "id"),
+                name="claim_speaker_published",
             ),
         ),
     ]

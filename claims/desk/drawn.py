@@ -5,8 +5,9 @@ A part is kept under its state (`claims.models.desk_stats.freshness`: the
 last change to the claims it lists, and the day), the language and the
 person's time zone, which every date in it is shown in; a new state is a new
 key, and nothing is dropped by hand. What a part cannot be keyed on (a
-person renamed or added to a group) shows when it expires. Parts hold
-nothing of one person's: no CSRF token, no messages, no "mine"."""
+person renamed or added to a group) shows when it expires. A part holds
+nothing of one request's (no CSRF token, no messages), and one person's
+only under a state naming them (my queue)."""
 
 from __future__ import annotations
 

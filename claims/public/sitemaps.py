@@ -101,8 +101,8 @@ _SLUG_MARK = "SLUG"
 @cache
 def _around(script_prefix: str, page: str) -> tuple[str, str]:
     """A verdict's or claimant's path, split where the slug goes: reverse()
-    for each of 5,000 entries was a third of a section's time. Per script
-    prefix, which reverse() puts in front."""
+    for each entry was a third of a section's time. Per script prefix, which
+    reverse() puts in front."""
     path = verdict_path(Claim(slug=_SLUG_MARK)) if page == "verdict" else Claimant(slug=_SLUG_MARK).get_absolute_url()
     before, after = path.split(_SLUG_MARK)
     return before, after

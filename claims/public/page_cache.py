@@ -81,15 +81,25 @@ def _served(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
 class FreshPaginator(DeepPaginator):
     """Counts its list once per state of the public site (a count of every
     public claim is the costliest query a list page makes), under the
-    request's freshness and its filters."""
+    request's freshness and its filters. A search (`count_limit`) is not
+    counted but capped, as on the desk: each reader's words are their own
+    key, so a cached count would seldom be read again."""
 
-    def __init__(self, object_list: Any, per_page: int, *, request: HttpRequest, filters: str = "") -> None:
-        super().__init__(object_list, per_page)
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        request: HttpRequest,
+        filters: str = "",
+        count_limit: int | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page, count_limit=count_limit)
         self._count_key = _key("count", request, filters)
 
     @cached_property
     def count(self) -> int:
         uncounted = DeepPaginator.count.func  # type: ignore[attr-defined]
-        if self._count_key is None:
+        if self._count_key is None or self.count_limit is not None:
             return uncounted(self)
         return cache.get_or_set(self._count_key, lambda: uncounted(self), settings.PUBLIC_CACHE_SECONDS)

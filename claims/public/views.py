@@ -29,6 +29,7 @@ from django.views.decorators.http import condition, require_safe
 from claims import limits, params, workflow
 from claims.models import Claim, Claimant, Source, Verdict
 from claims.models.stored_copies import stream_from_storage
+from claims.pagination import SEARCH_COUNT_LIMIT
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
 from claims.public.freshness import Freshness
@@ -107,7 +108,9 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
         claims = claims.rated(rating_id)
     claims = claims.with_verdicts().order_by("-published_at", "-pk")
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
-    paginator = FreshPaginator(claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query)
+    # A search reads at most SEARCH_COUNT_LIMIT matches (claims.pagination).
+    limit = SEARCH_COUNT_LIMIT if q else None
+    paginator = FreshPaginator(claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query, count_limit=limit)
     page = paginator.get_page(request.GET.get("page"))
     rows = _rows(page)
     return _render(

@@ -76,3 +76,28 @@ def test_public_lists_have_bounded_query_counts(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_search_with_more_matches_than_it_reads_lists_the_first_and_says_so(
+    publish: Any, client: Client, settings: Any, monkeypatch: Any
+) -> None:
+    from claims.public import views
+
+    settings.PUBLIC_PAGE_SIZE = 2
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+    claims = [publish(text=f"{300 + n} people were arrested in raids.") for n in range(5)]
+    publish(text="The war cost 1.9 billion rupees.")
+    newest_first = sorted(claims, key=lambda claim: (claim.published_at, claim.pk), reverse=True)
+
+    first = client.get("/verdicts/", {"q": "arrested"}).content.decode()
+    second = client.get("/verdicts/", {"q": "arrested", "page": 2}).content.decode()
+    assert "More than 3 verdicts match: the first 3 are listed." in first
+    assert "Page 1 of 2" in first
+    assert [claim.slug in first for claim in newest_first] == [True, True, False, False, False]
+    assert [claim.slug in second for claim in newest_first] == [False, False, True, False, False]
+    assert "1.9 billion" not in first + second
+
+    # Fewer matches than the limit: every one, in the list's order, without the note.
+    few = client.get("/verdicts/", {"q": "rupees"}).content.decode()
+    assert "1.9 billion" in few
+    assert "More than" not in few

@@ -22,11 +22,7 @@ from claims.desk.drawn import drawn
 from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim, desk_stats
-from claims.pagination import DeepPaginator
-
-# A search lists its first 500 matches, in the queue's order; past that,
-# the page says there are more (a word in a tenth of the claims was 11,403).
-SEARCH_COUNT_LIMIT = 500
+from claims.pagination import SEARCH_COUNT_LIMIT, DeepPaginator
 
 
 @dataclass(frozen=True)

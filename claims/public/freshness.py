@@ -55,6 +55,14 @@ def _claim_row(slug: str) -> QuerySet:
     )
 
 
+# The rating scale as PostgreSQL holds it, in one value that changes whenever
+# `Scale.digest()` would (every field it reads, each rating as a row literal).
+_SCALE_STAMP = (
+    'SELECT md5(string_agg(ROW(id, label, "order", colour, value, retired)::text, \',\' ORDER BY "order", id)) '
+    "FROM claims_rating"
+)
+
+
 # Stands for the slug in the row's SQL, made once per process.
 _SLUG_MARK = "\ue000slug\ue000"
 
@@ -65,14 +73,6 @@ def _claim_row_sql() -> tuple[str, tuple[Any, ...], int]:
     # With the scale's stamp: the slug is the only input, a parameter.
     sql = f"SELECT *, ({_SCALE_STAMP}) AS scale FROM ({sql}) AS claim_row"  # noqa: S608
     return sql, params, params.index(_SLUG_MARK)
-
-
-# The rating scale as PostgreSQL holds it, in one value that changes whenever
-# `Scale.digest()` would (every field it reads, each rating as a row literal).
-_SCALE_STAMP = (
-    'SELECT md5(string_agg(ROW(id, label, "order", colour, value, retired)::text, \',\' ORDER BY "order", id)) '
-    "FROM claims_rating"
-)
 
 
 def _read_claim_row(slug: str) -> dict[str, Any] | None:

@@ -28,13 +28,21 @@ def fresh_word_statistics() -> Iterator[None]:
     similar._word_stats.clear()  # this test's ANALYZE is rolled back with it
 
 
-def test_a_rewording_is_found_among_many_claims_of_the_same_shape(checker: Any) -> None:
+@pytest.fixture
+def original(checker: Any) -> Claim:
+    """ORIGINAL among 300 claims of one shape, the word statistics fresh
+    (PostgreSQL: ANALYZE, as autovacuum would)."""
     for n in range(300):
         Claim.objects.add(by=checker, text=SHAPE.format(n=n, pct=n % 90 + 2, year=1990 + n % 30))
-    original = Claim.objects.add(by=checker, text=ORIGINAL)
+    claim = Claim.objects.add(by=checker, text=ORIGINAL)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE claims_claim")
+    return claim
+
+
+def test_a_rewording_is_found_among_many_claims_of_the_same_shape(original: Claim) -> None:
+    if connection.vendor == "postgresql":
         frequency, rows = similar._frequencies("default")
         assert rows == 301
         assert frequency["production"] > 0.99
@@ -80,16 +88,10 @@ def test_without_statistics_the_longest_words_are_asked_for() -> None:
     assert query == "production | sukkur | wheat | rose | in"
 
 
-def test_words_no_claim_holds_do_not_hide_the_claim_they_wrap(checker: Any) -> None:
+def test_words_no_claim_holds_do_not_hide_the_claim_they_wrap(original: Claim) -> None:
     """Typed around a claim, words the table never holds ("Did you know that
     ... this week?") are counted, found in no claim and left out: the
     claim's own rare words find it."""
-    for n in range(300):
-        Claim.objects.add(by=checker, text=SHAPE.format(n=n, pct=n % 90 + 2, year=1990 + n % 30))
-    original = Claim.objects.add(by=checker, text=ORIGINAL)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE claims_claim")
 
     found = Claim.objects.similar_to(f"Did you know that {ORIGINAL.rstrip('.')}, as was said this week?")
 

@@ -115,6 +115,29 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.alias(late=late).order_by("late", *self.queue_order().query.order_by)
 
+    def for_desk_page(self) -> ClaimQuerySet:
+        """The claims with what the desk's claim page shows beyond their own
+        row, in the same query: their people and article, the desk's policy,
+        whether other claims repeat them, and when what the page draws last
+        changed. Every change to a claim is logged (its newest log entry), a
+        source changes under its evidence (a fetch, an extraction), and a
+        repeat or the original changes on its own row."""
+        from claims.models.policy import DeskPolicy
+        from claims.models.sources import Source
+
+        def newest(rows: models.QuerySet, field: str, order: tuple[str, ...]) -> Subquery:
+            return Subquery(rows.order_by(*order).values(field)[:1])
+
+        repeats = self.model.objects.filter(duplicate_of=OuterRef("pk"))
+        cited = Source.objects.filter(evidence__claim=OuterRef("pk"))
+        return self.select_related("article", "assignee", "reviewer").annotate(
+            desk_policy=DeskPolicy.as_annotation(),
+            repeats_changed=newest(repeats, "updated_at", ("-updated_at",)),
+            last_logged=newest(Activity.objects.filter(claim=OuterRef("pk")), "id", ("-created_at", "-id")),
+            sources_changed=newest(cited, "updated_at", ("-updated_at",)),
+            original_changed=newest(self.model.objects.filter(pk=OuterRef("duplicate_of")), "updated_at", ()),
+        )
+
     def search(self, text: str) -> ClaimQuerySet:
         text = text.strip()
         if not text:

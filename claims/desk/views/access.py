@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims import workflow
-from claims.models import Claim, DeskPolicy
+from claims.models import Claim
+from claims.precompiled import Precompiled
 
 
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,15 +49,17 @@ def fragment(request: HttpRequest, template: str, name: str) -> str:
     return f"{template}#{name}" if request.htmx else template
 
 
+# The claim page's row, asked by every view of a claim: written once per process.
+_desk_page = Precompiled(lambda pk: Claim.objects.for_desk_page().filter(pk=pk))
+
+
 def claim_for(user: Any, pk: int) -> Claim:
     if not workflow.is_checker(user):
         raise PermissionDenied(_("The desk is for fact-checkers and editors."))
-    # Whether other claims repeat it: the claim page asks for them only then.
-    repeats = Exists(Claim.objects.filter(duplicate_of=OuterRef("pk")))
-    claims = Claim.objects.select_related("article", "assignee", "reviewer").annotate(
-        has_duplicates=repeats, desk_policy=DeskPolicy.as_annotation()
-    )
-    return get_object_or_404(claims, pk=pk)
+    claim = next(iter(_desk_page(pk)), None)
+    if claim is None:
+        raise Http404(_("No claim has this number."))
+    return claim
 
 
 def shorten(text: str, limit: int = 80) -> str:

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import limits, params, workflow
+from claims.desk.drawn import draw_forms, drawn, with_token
 from claims.desk.forms import (
     ClaimForm,
     CommentForm,
@@ -63,11 +65,44 @@ def _claim_page(
     request: HttpRequest, claim: Claim, *, status: int = 200, conflict: dict[str, Any] | None = None, **forms: Any
 ) -> HttpResponse:
     """The claim page, or (HTMX) its main fragment, with any bound forms the
-    caller passes to show their errors, and a draft verdict `conflict` to show."""
-    user = request.user
+    caller passes to show their errors, and a draft verdict `conflict` to show.
+
+    Its body is drawn once per state of the claim and the person
+    (`_page_state`), then read from the cache (claims.desk.drawn) until
+    either changes. The answer to a post (a change, a refusal, a form's
+    errors) is drawn for its request alone."""
+    every = request.GET.get("evidence") == "all"
+
+    def draw() -> str:
+        context = _page_context(request.user, claim, every=every, conflict=conflict, forms=forms)
+        return draw_forms("claims/claim_detail.html#claim-body", context, request)
+
+    cached = request.method == "GET" and status == 200 and not forms and conflict is None
+    state = _page_state(request.user, claim, every=every) if cached else None
+    body = draw() if state is None else drawn("claim", state, draw, settings.DESK_QUEUE_CACHE_SECONDS)
+    context = {"claim": claim, "body": with_token(request, body)}
+    return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
+
+
+def _page_state(user: Any, claim: Claim, *, every: bool) -> str | None:
+    """Everything the claim page shows, as far as one row of `for_desk_page`
+    tells: the claim's own fields and people, the stamps of its log, sources,
+    repeats and original, the policy, the person and their role, and the day
+    (overdue). People's names, the rating scale and the claims that read
+    alike wait for the cache's expiry at most."""
+    own = [getattr(claim, field.attname) for field in Claim._meta.concrete_fields]
+    stamps = [claim.last_logged, claim.sources_changed, claim.repeats_changed, claim.original_changed]
+    people = [workflow.display_name(claim.assignee), workflow.display_name(claim.reviewer)]
+    person = [user.pk, workflow.is_editor(user), workflow.is_checker(user)]
+    return repr([*own, *stamps, claim.desk_policy, *people, *person, timezone.localdate(), every])
+
+
+def _page_context(
+    user: Any, claim: Claim, *, every: bool, conflict: dict[str, Any] | None, forms: dict[str, Any]
+) -> dict[str, Any]:
     claim.load_verdicts()
     draft = claim.draft
-    evidence = _evidence_shown(claim, every=request.GET.get("evidence") == "all")
+    evidence = _evidence_shown(claim, every=every)
     can_research = workflow.research_refusal(claim, user) is None
     actions = []
     people = None  # the desk's people, read once for every form that asks for one
@@ -81,14 +116,14 @@ def _claim_page(
     if publishing and shown < claim.evidence_facts.pieces:  # the check before publishing reads every piece
         evidence = _evidence_shown(claim, every=True)
     may_mark_duplicate = any(item["action"].name == "mark_duplicate" for item in actions)
-    context = {
+    return {
         "claim": claim,
         "actions": actions,
         # Checked before? Offered while the claim is still to be researched.
         "similar": Claim.objects.exclude(pk=claim.pk).similar_to(claim.text) if may_mark_duplicate else [],
         "may_mark_duplicate": may_mark_duplicate,
         # claim_for tells whether there are any, sparing the page a query.
-        "duplicates": claim.duplicates.all() if getattr(claim, "has_duplicates", True) else [],
+        "duplicates": claim.duplicates.all() if getattr(claim, "repeats_changed", True) else [],
         "evidence": evidence[:shown],
         "evidence_hidden": claim.evidence_facts.pieces - shown,
         # The version the desk works on, else the one readers see.
@@ -105,7 +140,6 @@ def _claim_page(
         "publishing_check": check_before_publishing(claim, evidence) if publishing else None,
         **_signoff_context(claim, user),
     }
-    return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
 
 
 def _evidence_shown(claim: Claim, *, every: bool) -> list[Any]:

@@ -11,6 +11,7 @@ costs. Then it reads those rows by id, with whatever the list prefetches."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -40,8 +41,18 @@ def ends_with_pk(queryset: QuerySet) -> bool:
 
 
 class DeepPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, *, count_limit: int | None = None) -> None:
-        """`count_limit`: for a search. Its matches are read as ids, at most
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        count_limit: int | None = None,
+        kept_count: Callable[[], int] | None = None,
+    ) -> None:
+        """`kept_count`: reads the list's count where something keeps it
+        (claims.models.claim_counts) rather than counting the list.
+
+        `count_limit`: for a search. Its matches are read as ids, at most
         this many and one (in no order: cheap however the index finds them),
         instead of counted: "inflation" matched 11,403 of 100,000 claims, and
         counting them took longer than drawing the page. Up to the limit, the
@@ -50,6 +61,7 @@ class DeepPaginator(Paginator):
         it, in the first entries: the matches are dense)."""
         super().__init__(object_list, per_page)
         self.count_limit = count_limit
+        self.kept_count = kept_count
 
     @cached_property
     def _matches(self) -> list[int]:
@@ -58,6 +70,8 @@ class DeepPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if self.kept_count is not None:
+            return self.kept_count()
         if self.count_limit is None:
             return Paginator.count.func(self)  # type: ignore[attr-defined]
         return min(len(self._matches), self.count_limit)

@@ -315,6 +315,15 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         return bool((getattr(self, "cleaned_data", {}).get("q") or "").strip())
 
+    def counted_states(self) -> list[str] | None:
+        """The states the list holds when nothing else filters it (its count
+        is kept: claims.models.claim_counts); None when something does."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if any(data.get(name) for name in ("q", "assignee", "claimant", "article", "priority", "overdue")):
+            return None
+        return [data["state"]] if data.get("state") else list(workflow.OPEN_STATES)
+
     def filter(self, claims: Any) -> Any:
         """Apply the filters that are valid; an invalid one shows its error and
         is left out, rather than dropping every filter."""

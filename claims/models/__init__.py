@@ -2,6 +2,7 @@
 
 - `claims`: Claim, the workflow under the row lock
 - `claim_queries`: its queues, search and reader visibility
+- `claim_counts`: how many claims in each state, kept by triggers
 - `activity`: the append-only log
 - `articles`: Article and Claimant
 - `verdicts`: Rating and Verdict, and what "current verdict" means
@@ -33,6 +34,7 @@ from claims.models.articles import (
     SentenceClaim,
     claimant_key,
 )
+from claims.models.claim_counts import ClaimCount
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
@@ -54,6 +56,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Claim",
+    "ClaimCount",
     "ClaimQuerySet",
     "Claimant",
     "ClaimantQuerySet",

@@ -27,19 +27,13 @@ from claims import workflow
 from claims.models import notifications
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.claim_counts import counting_triggers
 from claims.models.claim_edits import ClaimEdits
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.signoff import SignOff
 from claims.models.sources import Evidence, Source
 from claims.models.suggestions import tell_on_commit
-from claims.models.verdicts import (
-    CREDIT_PUBLISHED,
-    CREDIT_REVIEWED,
-    Rating,
-    Verdict,
-    credit,
-    credits_of_correction,
-)
+from claims.models.verdicts import CREDIT_PUBLISHED, CREDIT_REVIEWED, Rating, Verdict, credit, credits_of_correction
 from claims.models.webhooks import WebhookDelivery
 from claims.workflow import State
 
@@ -99,6 +93,7 @@ class Claim(ClaimEdits, SignOff, models.Model):
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
+        triggers = counting_triggers()  # how many claims in each state (claims.models.claim_counts)
         indexes = [
             # The team queue's order (priority, due date with none last, newest),
             # for one state and for the open ones together.

@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
 from claims import workflow
+from claims.models import claim_counts
 from claims.models.activity import Activity
 from claims.models.claims import Claim
 from claims.models.sources import Evidence, Source
@@ -111,17 +112,10 @@ def week_start(day: date) -> date:
 
 def claims_by_state(today: date) -> tuple[list[StateCount], dict[str, int]]:
     """Every state's count now (empty ones too, in workflow order), and the
-    open claims nobody is assigned to and those past their due date. Two
-    index-only scans: every claim's (assignee, state), and the open claims'
-    due dates (the open queue's partial index)."""
-    rows = (
-        Claim.objects.order_by()
-        .values("state")
-        # COUNT(*) and COUNT(assignee_id): columns of the index, not the rows.
-        .annotate(n=Count("*"), assigned=Count("assignee"))
-        .values_list("state", "n", "assigned")
-    )
-    by_state = {state: (n, n - assigned) for state, n, assigned in rows}
+    open claims nobody is assigned to and those past their due date: the
+    counts kept by state (claims.models.claim_counts), and an index-only scan
+    of the open claims' due dates (the open queue's partial index)."""
+    by_state = claim_counts.by_state()
     states = [StateCount(s.value, s.label, by_state.get(s, (0, 0))[0]) for s in State]
     totals = {
         "open": sum(by_state.get(s, (0, 0))[0] for s in workflow.OPEN_STATES),

@@ -81,7 +81,8 @@ def _served(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
 class FreshPaginator(DeepPaginator):
     """Counts its list once per state of the public site (a count of every
     public claim is the costliest query a list page makes), under the
-    request's freshness and its filters. A search (`count_limit`) is not
+    request's freshness and its filters; a list with no filter reads the
+    count kept by state instead (`kept_count`, claims.models.claim_counts). A search (`count_limit`) is not
     counted but capped, as on the desk: each reader's words are their own
     key, so a cached count would seldom be read again."""
 
@@ -93,8 +94,9 @@ class FreshPaginator(DeepPaginator):
         request: HttpRequest,
         filters: str = "",
         count_limit: int | None = None,
+        kept_count: Callable[[], int] | None = None,
     ) -> None:
-        super().__init__(object_list, per_page, count_limit=count_limit)
+        super().__init__(object_list, per_page, count_limit=count_limit, kept_count=kept_count)
         self._count_key = _key("count", request, filters)
 
     @cached_property

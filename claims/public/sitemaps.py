@@ -18,7 +18,8 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.http import http_date
 
-from claims.models import Claim, Claimant
+from claims.models import Claim, Claimant, claim_counts
+from claims.pagination import DeepPaginator
 from claims.public.claimreview import verdict_path
 
 if TYPE_CHECKING:
@@ -48,6 +49,11 @@ class VerdictSitemap(PublicSitemap):
         # By pk, so an entry keeps its page of the sitemap as new verdicts appear.
         # Rows, not models: making 5,000 Claims was half of a section's time.
         return Claim.objects.public().order_by("pk").values_list("slug", "updated_at", named=True)
+
+    @property
+    def paginator(self) -> DeepPaginator:
+        # The index's count of its pages: the public claims' count is kept.
+        return DeepPaginator(self._items(), self.limit, kept_count=claim_counts.public)
 
     def location(self, claim: Any) -> str:
         before, after = _around(get_script_prefix(), "verdict")

@@ -27,7 +27,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import condition, require_safe
 
 from claims import limits, params, workflow
-from claims.models import Claim, Claimant, Source, Verdict
+from claims.models import Claim, Claimant, Source, Verdict, claim_counts
 from claims.models.stored_copies import stream_from_storage
 from claims.pagination import SEARCH_COUNT_LIMIT
 from claims.public import bundle, freshness
@@ -110,7 +110,11 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
     # A search reads at most SEARCH_COUNT_LIMIT matches (claims.pagination).
     limit = SEARCH_COUNT_LIMIT if q else None
-    paginator = FreshPaginator(claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query, count_limit=limit)
+    # The whole list's count is kept (claims.models.claim_counts).
+    kept = None if q or rating_id else claim_counts.standing
+    paginator = FreshPaginator(
+        claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query, count_limit=limit, kept_count=kept
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = _rows(page)
     return _render(
@@ -328,7 +332,10 @@ def verdicts_json(request: HttpRequest) -> JsonResponse:
         claims = claims.rated(rating_id)
     claims = claims.with_verdicts().with_also_said().order_by("-updated_at", "-pk")
     filters = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
-    paginator = FreshPaginator(claims, settings.PUBLIC_JSON_PAGE_SIZE, request=request, filters=filters)
+    kept = None if since or "rating" in request.GET else claim_counts.public
+    paginator = FreshPaginator(
+        claims, settings.PUBLIC_JSON_PAGE_SIZE, request=request, filters=filters, kept_count=kept
+    )
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:

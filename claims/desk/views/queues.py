@@ -21,7 +21,7 @@ from claims.desk import bulk
 from claims.desk.drawn import drawn
 from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
-from claims.models import Claim, desk_stats
+from claims.models import Claim, claim_counts, desk_stats
 from claims.pagination import SEARCH_COUNT_LIMIT, DeepPaginator
 
 
@@ -80,7 +80,10 @@ def _queue_context(params: QueryDict) -> dict[str, Any]:
     claims = filters.filter(Claim.objects.for_list())
     # A search reads at most this many matches (claims.pagination).
     limit = SEARCH_COUNT_LIMIT if filters.searching() else None
-    page = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit).get_page(params.get("page"))
+    states = filters.counted_states()
+    kept = (lambda: claim_counts.claims_in(states)) if states else None
+    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, kept_count=kept)
+    page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return {

@@ -1,0 +1,120 @@
+"""How many claims there are in each state, kept as rows that PostgreSQL's
+triggers keep up to date, so a list's count costs what its first page does.
+
+At a network's size (1,000,000 claims) counting a list with no filter but
+its state grew with the table: the 604,000 verdicts of the public list took
+82 ms, the published queue's 600,000 claims 69 ms, the dashboard's states a
+scan of every claim (issue 12). Here a claim is counted under its state,
+whether a verdict of it was published (`published_at` set: what readers may
+open) and whether someone is assigned to it. One trigger a statement (an
+INSERT, UPDATE or DELETE on claims, a COPY too) adds what its rows moved,
+in the transaction that moved them: a count is never ahead of or behind the
+claims another transaction sees.
+
+On SQLite (the embedded default, a demo's size) there are no triggers: the
+counts are counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pgtrigger
+from django.apps import apps
+from django.db import connection, models
+from django.db.models import Count, Q, Sum
+
+from claims import workflow
+from claims.workflow import State
+
+_KEY = "state, published_at IS NOT NULL, assignee_id IS NOT NULL"
+_NEW = f"SELECT {_KEY}, 1 FROM new_claims"  # noqa: S608 - constant SQL
+_OLD = f"SELECT {_KEY}, -1 FROM old_claims"  # noqa: S608 - constant SQL
+# Rows added, then rows taken away; the counts' rows in one order, so two
+# transactions moving claims lock them in the same order (no deadlock).
+_ADD = """
+INSERT INTO claims_claimcount (state, published, assigned, claims)
+SELECT state, published, assigned, SUM(n) FROM (MOVED) AS moved (state, published, assigned, n)
+GROUP BY state, published, assigned HAVING SUM(n) <> 0 ORDER BY state, published, assigned
+ON CONFLICT (state, published, assigned) DO UPDATE SET claims = claims_claimcount.claims + EXCLUDED.claims;
+RETURN NULL;
+"""
+
+
+def _counter(name: str, operation: pgtrigger.Operation, moved: str, **tables: str) -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name=name,
+        operation=operation,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(**tables),
+        func=_ADD.replace("MOVED", moved),
+    )
+
+
+def counting_triggers() -> list[pgtrigger.Trigger]:
+    """The triggers on claims that keep `ClaimCount` (PostgreSQL only)."""
+    return [
+        _counter("claim_count_insert", pgtrigger.Insert, _NEW, new="new_claims"),
+        _counter("claim_count_delete", pgtrigger.Delete, _OLD, old="old_claims"),
+        _counter(
+            "claim_count_update",
+            pgtrigger.Update,
+            f"{_NEW} UNION ALL {_OLD}",
+            old="old_claims",
+            new="new_claims",
+        ),
+    ]
+
+
+class ClaimCount(models.Model):
+    """The claims in one state, with a published verdict or not, assigned or not."""
+
+    state = models.CharField(max_length=12, choices=State.choices)
+    published = models.BooleanField()
+    assigned = models.BooleanField()
+    claims = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["state", "published", "assigned"], name="claim_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.claims}"
+
+
+def _claims() -> models.QuerySet:
+    return apps.get_model("claims", "Claim").objects.order_by()
+
+
+def claims_in(states: Iterable[str], *, published: bool | None = None) -> int:
+    """How many claims are in `states`; only those with a published verdict
+    (or only those without) when `published` says."""
+    states = list(states)
+    if connection.vendor != "postgresql":
+        claims = _claims().filter(state__in=states)
+        return claims.filter(published_at__isnull=not published).count() if published is not None else claims.count()
+    rows = ClaimCount.objects.filter(state__in=states)
+    if published is not None:
+        rows = rows.filter(published=published)
+    return rows.aggregate(n=Sum("claims"))["n"] or 0
+
+
+def by_state() -> dict[str, tuple[int, int]]:
+    """Each state's claims and how many of them nobody is assigned to."""
+    if connection.vendor != "postgresql":
+        # COUNT(*) and COUNT(assignee_id): columns of an index, not the rows.
+        rows = _claims().values("state").annotate(n=Count("*"), assigned=Count("assignee"))
+        return {row["state"]: (row["n"], row["n"] - row["assigned"]) for row in rows}
+    rows = ClaimCount.objects.values("state").annotate(
+        n=Sum("claims"), unassigned=Sum("claims", filter=Q(assigned=False))
+    )
+    return {row["state"]: (row["n"], row["unassigned"] or 0) for row in rows}
+
+
+def public() -> int:
+    """As `Claim.objects.public().count()`: what readers may open."""
+    return claims_in(workflow.PUBLIC_STATES, published=True)
+
+
+def standing() -> int:
+    """As `Claim.objects.standing().count()`: the verdicts that stand."""
+    return claims_in([State.PUBLISHED], published=True)

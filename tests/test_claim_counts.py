@@ -1,0 +1,120 @@
+"""The claims in each state, kept by PostgreSQL's triggers (counted on SQLite),
+agree with the claims after every kind of write: created, moved through the
+workflow, assigned, published, retracted, updated in bulk, deleted, and
+moved by two people at once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from claims import workflow
+from claims.models import Claim, ClaimCount, claim_counts
+from claims.workflow import State
+from tests.conftest import ClaimFactory
+
+
+def assert_counts_agree() -> None:
+    claims = list(Claim.objects.values_list("state", "published_at", "assignee_id"))
+    states = Counter(state for state, _, _ in claims)
+    unassigned = Counter(state for state, _, assignee in claims if assignee is None)
+    counted = claim_counts.by_state()
+    assert {state: counted.get(state, (0, 0)) for state in State} == {
+        state: (states[state], unassigned[state]) for state in State
+    }
+    assert claim_counts.public() == Claim.objects.public().count()
+    assert claim_counts.standing() == Claim.objects.standing().count()
+    for states_asked in ([State.PUBLISHED], workflow.PUBLIC_STATES, workflow.OPEN_STATES, list(State)):
+        for published in (None, True, False):
+            expected = sum(
+                1
+                for state, published_at, _ in claims
+                if state in states_asked and (published is None or (published_at is not None) == published)
+            )
+            assert claim_counts.claims_in(states_asked, published=published) == expected, (states_asked, published)
+
+
+@pytest.mark.django_db
+def test_the_counts_follow_every_kind_of_write(make_claim: Any, checker: Any, editor: Any) -> None:
+    assert_counts_agree()
+    claims = [make_claim(state=state) for state in (State.SUBMITTED, State.RESEARCHING, State.PUBLISHED)]
+    assert_counts_agree()
+    retracted = make_claim(state=State.RETRACTED)
+    assert retracted.published_at is not None
+    assert_counts_agree()
+    claims[0].transition("take", by=checker, expected_state=State.SUBMITTED)
+    assert_counts_agree()
+    Claim.objects.get(pk=claims[0].pk).transition(
+        "reassign", by=editor, expected_state=State.ASSIGNED, params=workflow.Params(person=editor)
+    )
+    assert_counts_agree()
+    Claim.objects.filter(pk__in=[claims[1].pk, claims[2].pk]).update(state=State.REJECTED, assignee=None)
+    assert_counts_agree()
+    Claim.objects.bulk_create(
+        [ClaimFactory.build(state=State.SUBMITTED, slug=f"bulk-{n}", article=claims[0].article) for n in range(3)]
+    )
+    assert_counts_agree()
+    Claim.objects.filter(state=State.SUBMITTED).update(priority=Claim.Priority.HIGH)  # moves nothing counted
+    assert_counts_agree()
+    Claim.objects.filter(slug__startswith="bulk-").delete()  # claims with a log are kept (it is append-only)
+    assert_counts_agree()
+    if connection.vendor == "postgresql":  # a state emptied stays, at zero
+        assert ClaimCount.objects.filter(state=State.SUBMITTED, claims=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_moving_claims_at_once_are_both_counted(make_claim: Any, checker: Any, second_checker: Any) -> None:
+    claims = [make_claim(state=State.SUBMITTED) for _ in range(12)]
+    if connection.vendor == "sqlite":
+        pytest.skip("the test database on SQLite is in memory: another thread sees none of it")
+    failures: list[BaseException] = []
+
+    def take(person: Any, mine: list[Claim]) -> None:
+        try:
+            for claim in mine:
+                claim.transition("take", by=person, expected_state=State.SUBMITTED)
+        except BaseException as error:  # a deadlock would surface here
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=take, args=(checker, claims[0::2])),
+        threading.Thread(target=take, args=(second_checker, claims[1::2])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert claim_counts.claims_in([State.ASSIGNED]) == 12
+    assert claim_counts.claims_in([State.SUBMITTED]) == 0
+    assert_counts_agree()
+
+
+@pytest.mark.django_db
+def test_lists_with_no_other_filter_read_the_kept_counts(make_claim: Any, client_for: Any, editor: Any) -> None:
+    for state in (State.SUBMITTED, State.SUBMITTED, State.RESEARCHING, State.PUBLISHED):
+        make_claim(state=state)
+    client = client_for(editor)
+
+    def counted(path: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        return sum("COUNT(" in query["sql"].upper() for query in queries.captured_queries), page
+
+    kept = connection.vendor == "postgresql"
+    made, page = counted("/desk/claims/?state=submitted")
+    assert made == (0 if kept else 1)
+    assert "2 claims" in page
+    made, page = counted("/desk/claims/")  # the open states
+    assert made == (0 if kept else 1)
+    assert "3 claims" in page
+    made, page = counted(f"/desk/claims/?state=submitted&assignee={editor.pk}")
+    assert made == 1  # another filter: counted
+    assert "0 claims" in page or "No claims" in page

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 # Stands for the id in the query's SQL: no row has it.
 _ID_MARK = -987654321
+_ID_RANGE = (-(2**63), 2**63 - 1)
 
 
 class Precompiled:
@@ -43,8 +44,11 @@ class Precompiled:
 
     def __call__(self, id_: int) -> QuerySet:
         """The query for `id_`, ready to be read (not to be filtered further:
-        its SQL is fixed)."""
+        its SQL is fixed). An id past a 64-bit integer's range finds nothing,
+        as the ORM's own lookups do (SQLite would raise)."""
         queryset, compiler, sql, params, at = self._template()
+        if not _ID_RANGE[0] <= id_ <= _ID_RANGE[1]:
+            return queryset.none()
         values = (*params[:at], id_, *params[at + 1 :])
         ready = copy.copy(compiler)
         ready.connection = connections[queryset.db]  # this thread's connection

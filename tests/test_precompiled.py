@@ -34,6 +34,9 @@ def test_it_reads_what_the_orm_reads_for_any_id(make_claim: Any, checker: Any) -
         assert people == (expected.assignee, expected.reviewer, expected.article)
     assert claims[0].assignee == checker
     assert list(desk_page(max(claim.pk for claim in claims) + 1)) == []
+    with CaptureQueriesContext(connection) as asked:
+        assert list(desk_page(2**63)) == list(desk_page(-(2**63) - 1)) == []  # past any id: not asked
+    assert len(asked) == 0
 
 
 @pytest.mark.django_db(transaction=True)

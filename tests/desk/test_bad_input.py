@@ -46,3 +46,11 @@ def test_the_claimant_list_answers_any_search(query: str, make_claim: Any, clien
     response = client_for(checker).get(f"/desk/claimants/?{query}")
     assert response.status_code == 200
     assert "Lt Gen Asim Bajwa" in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["0", "9223372036854775808", "99999999999999999999999"])
+def test_a_claim_number_no_claim_has_is_not_found(number: str, make_claim: Any, client_for: Any, checker: Any) -> None:
+    make_claim(state="researching")
+    client = client_for(checker)
+    assert client.get(f"/desk/claims/{number}/").status_code == 404
+    assert client.post(f"/desk/claims/{number}/comment/", {"text": "Anyone?"}).status_code == 404

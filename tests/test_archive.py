@@ -33,6 +33,7 @@ from claims.models import (
     Suggestion,
     Webhook,
     WebhookDelivery,
+    claim_counts,
 )
 from tests.pages import Page, article_html, serving
 
@@ -98,6 +99,7 @@ def test_a_desk_comes_back_whole_from_its_archive(desk: None, tmp_path: Path, se
 
     assert "hashes checked" in out.getvalue()
     assert everything() == before
+    assert claim_counts.recount() == 0  # the claims loaded were counted as they came in (PostgreSQL)
     for source in Source.objects.exclude(snapshot=""):
         with source.open_stored_copy() as original:
             assert hashlib.sha256(original.read()).hexdigest() == source.sha256

@@ -16,8 +16,10 @@ from django.utils import timezone
 from claims import workflow
 from claims.models.activity import Activity
 from claims.models.articles import Article, Claimant
+from claims.models.policy import DeskPolicy
 from claims.models.repeats import Repeat
 from claims.models.similar import similar_claims
+from claims.models.sources import Source
 from claims.models.verdicts import Verdict
 from claims.workflow import State
 
@@ -122,8 +124,6 @@ class ClaimQuerySet(models.QuerySet):
         changed. Every change to a claim is logged (its newest log entry), a
         source changes under its evidence (a fetch, an extraction), and a
         repeat or the original changes on its own row."""
-        from claims.models.policy import DeskPolicy
-        from claims.models.sources import Source
 
         def newest(rows: models.QuerySet, field: str, order: tuple[str, ...]) -> Subquery:
             return Subquery(rows.order_by(*order).values(field)[:1])

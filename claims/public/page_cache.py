@@ -82,9 +82,10 @@ class FreshPaginator(DeepPaginator):
     """Counts its list once per state of the public site (a count of every
     public claim is the costliest query a list page makes), under the
     request's freshness and its filters; a list with no filter reads the
-    count kept by state instead (`kept_count`, claims.models.claim_counts). A search (`count_limit`) is not
-    counted but capped, as on the desk: each reader's words are their own
-    key, so a cached count would seldom be read again."""
+    count kept by state instead (`kept_count`, claims.models.claim_counts).
+    A search (`count_limit`) is not counted but capped, as on the desk: each
+    reader's words are their own key, so a cached count would seldom be read
+    again."""
 
     def __init__(
         self,

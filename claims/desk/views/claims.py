@@ -84,7 +84,7 @@ def _claim_page(
     return render(request, fragment(request, "claims/claim_detail.html", "claim-main"), context, status=status)
 
 
-def _page_state(user: Any, claim: Claim, *, every: bool) -> str | None:
+def _page_state(user: Any, claim: Claim, *, every: bool) -> str:
     """Everything the claim page shows, as far as one row of `for_desk_page`
     tells: the claim's own fields and people, the stamps of its log, sources,
     repeats and original, the policy, the person and their role, and the day

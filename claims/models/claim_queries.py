@@ -81,13 +81,18 @@ class ClaimQuerySet(models.QuerySet):
 
     def queue_heads(self, user: AbstractBaseUser, *, editor: bool, limit: int) -> dict[str, list[Claim]]:
         """The first `limit` claims of each section of `user`'s queue in this
-        order, in one query. Each section's order is found on its ids alone
-        (the queue's index holds every column it sorts by: sorted whole, a
-        section sorted thousands of joined rows to keep a few), then the rows
-        of all of them are read together, each labelled with its section
-        (they are disjoint: by state, assignee and reviewer)."""
+        order (`overdue_first`), in one query. Each section's head is found on
+        its ids alone, its overdue claims and the others apart, each in the
+        queue's order: the queue's index gives them in that order, where
+        sorting a section by "overdue first" read every claim of it (19,000
+        in review with no reviewer at a million claims: 50 ms). Then the
+        rows of all of them are read together, each labelled with its section
+        (they are disjoint: by state, assignee and reviewer), and each
+        section keeps its first `limit`."""
         sections = _queue_sections(user, editor=editor)
-        heads = [self.filter(where).values("pk")[:limit] for where in sections.values()]
+        late = Q(due_on__lt=timezone.localdate(), state__in=workflow.OPEN_STATES)
+        in_order = self.queue_order().values("pk")
+        heads = [in_order.filter(where & part)[:limit] for where in sections.values() for part in (late, ~late)]
         label = Case(*(When(where, then=Value(name)) for name, where in sections.items()))
         if connections[self.db].features.supports_slicing_ordering_in_compound:
             chosen = Q(pk__in=heads[0].union(*heads[1:], all=True))
@@ -95,7 +100,8 @@ class ClaimQuerySet(models.QuerySet):
             chosen = reduce(operator.or_, (Q(pk__in=head) for head in heads))
         rows: dict[str, list[Claim]] = {name: [] for name in sections}
         for claim in self.filter(chosen).annotate(queue_section=label):
-            rows[claim.queue_section].append(claim)
+            if len(rows[claim.queue_section]) < limit:
+                rows[claim.queue_section].append(claim)
         return rows
 
     def with_last_transition(self) -> ClaimQuerySet:

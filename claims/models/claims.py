@@ -111,6 +111,8 @@ class Claim(ClaimEdits, SignOff, models.Model):
             models.Index(fields=["state"], condition=Q(state__in=workflow.OPEN_STATES), name="claim_open_count"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
             models.Index(fields=["reviewer", "state"], name="claim_reviewer_state"),
+            # My queue's "in review, no reviewer yet" (not my own) counted from the index alone.
+            models.Index(fields=["reviewer", "assignee"], condition=Q(state=State.IN_REVIEW), name="claim_review_pool"),
             models.Index(fields=["claimant"], name="claim_claimant"),
             # The dashboard's new claims a week (claims.models.desk_stats).
             models.Index(fields=["created_at"], name="claim_created"),

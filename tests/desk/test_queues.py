@@ -119,6 +119,30 @@ def test_my_queue_sections(make_claim: Any, client_for: Any, checker: Any, secon
     assert to_review.pk not in [c.pk for c in section(client_for(editor).get("/desk/"), "needing_reviewer")]
 
 
+def test_each_section_shows_its_first_claims_overdue_first(
+    client_for: Any, checker: Any, desk_defaults: None, settings: Any
+) -> None:
+    """More claims than a section shows: its first ones, the overdue before
+    the rest, each part in the queue's order, as the whole section sorted."""
+    settings.DESK_QUEUE_LIMIT = 4
+    today = timezone.localdate()
+    high, normal, low = Claim.Priority.HIGH, Claim.Priority.NORMAL, Claim.Priority.LOW
+    for priority, due in [
+        (high, None),
+        (high, today + timedelta(days=3)),
+        (low, today - timedelta(days=2)),
+        (normal, today + timedelta(days=1)),
+        (normal, today - timedelta(days=9)),
+        (low, None),
+        (high, today),
+    ]:
+        ClaimFactory(state=State.SUBMITTED, priority=priority, due_on=due)
+    whole = list(Claim.objects.unassigned().overdue_first(today))
+    shown = section(client_for(checker).get("/desk/"), "unassigned")
+    assert [c.pk for c in shown] == [c.pk for c in whole[:4]]
+    assert [c.due_on for c in shown[:2]] == [today - timedelta(days=9), today - timedelta(days=2)]
+
+
 def test_team_queue_pages_by_25(client_for: Any, checker: Any, desk_defaults: None) -> None:
     ClaimFactory.create_batch(30)
     client = client_for(checker)

@@ -175,3 +175,17 @@ def test_no_message_and_no_form_error_is_kept(make_claim: Any, client_for: Any, 
     assert "Comment added." in shown
     assert "Comment added." not in html(client.get(url(claim)))
     assert Evidence.objects.count() == 0
+
+
+def test_html_in_a_claim_and_a_comment_stays_text_from_the_cache(
+    make_claim: Any, client_for: Any, checker: Any
+) -> None:
+    claim = make_claim(state=State.RESEARCHING, text='<script>alert("claim")</script> 309 people')
+    claim.comment(by=checker, text='<img src=x onerror=alert("comment")>')
+    client = client_for(checker)
+    for _ in range(2):  # drawn, then from the cache
+        page = html(client.get(url(claim)))
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+        assert "&lt;script&gt;alert(&quot;claim&quot;)&lt;/script&gt; 309 people" in page
+        assert "&lt;img src=x onerror=alert(&quot;comment&quot;)&gt;" in page

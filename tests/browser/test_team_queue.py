@@ -1,7 +1,7 @@
-"""The team queue's bulk form in Chromium, with JavaScript and without: its
-CSRF token sits outside the form (the forms come drawn from the cache, the
-token is each person's own) and joins it by the form attribute, as the
-ticked rows do; the browser sends both either way."""
+"""The team queue's bulk form in Chromium, with JavaScript and without: the
+form comes drawn from the cache with this request's CSRF token filled in,
+and the ticked rows join it by the form attribute; the browser sends both
+either way."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ URL = "/desk/claims/"
 
 
 def token(page: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" form="bulk" value="([^"]+)"', page)
+    found = re.search(r'<form id="bulk".*?name="csrfmiddlewaretoken" value="([^"]+)".*?</form>', page, re.DOTALL)
     assert found, "the bulk form's CSRF token is on the page"
     return found.group(1)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.desk import bulk
-from claims.desk.drawn import drawn
+from claims.desk.drawn import draw_forms, drawn, with_token
 from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim, claim_counts, desk_stats
@@ -104,12 +104,11 @@ def _team_queue(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
     context = cache(lambda: _queue_context(params))
 
     def part(name: str) -> str:
-        return drawn(
-            f"queue-{name}",
-            state,
-            lambda: render_to_string(f"claims/team_queue.html#{name}", context(), request),
-            settings.DESK_QUEUE_CACHE_SECONDS,
+        template = f"claims/team_queue.html#{name}"
+        kept = drawn(
+            f"queue-{name}", state, lambda: draw_forms(template, context(), request), settings.DESK_QUEUE_CACHE_SECONDS
         )
+        return with_token(request, kept)
 
     parts = {"listing": part("listing")}
     if not request.htmx:

@@ -391,8 +391,9 @@ DESK_QUEUE_LIMIT = 25  # rows in each section of "My queue"
 # The dashboard is drawn again whenever a claim or source changes; this bounds
 # how long a change it cannot see (a person's name or groups) waits.
 DESK_DASHBOARD_CACHE_SECONDS = env.int("DESK_DASHBOARD_CACHE_SECONDS", default=300)
-# The team queue's forms and listing are drawn again whenever a claim changes;
-# this bounds how long a new person in its drop-downs, or a renamed one, waits.
+# My queue and the team queue are drawn again whenever a claim changes, a
+# claim's page whenever anything on it does; this bounds how long what they
+# are not keyed on (a new person in the drop-downs, a renamed one) waits.
 DESK_QUEUE_CACHE_SECONDS = env.int("DESK_QUEUE_CACHE_SECONDS", default=60)
 DESK_EVIDENCE_SHOWN = 10  # a claim's evidence drawn at first (0.3 ms a piece); the rest on asking
 DESK_ACTIVITY_PAGE_SIZE = 20  # a claim's log, newest first; older entries load on asking

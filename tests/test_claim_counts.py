@@ -1,7 +1,8 @@
-"""The claims in each state, kept by PostgreSQL's triggers (counted on SQLite),
-agree with the claims after every kind of write: created, moved through the
-workflow, assigned, published, retracted, updated in bulk, deleted, and
-moved by two people at once."""
+"""The claims in each state, and each claimant's verdicts that stand, kept by
+PostgreSQL's triggers (counted on SQLite), agree with the claims after every
+kind of write: created, moved through the workflow, assigned, published,
+retracted, updated in bulk, deleted, moved by two people at once, and moved
+from one claimant to another (a merge)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import Claim, ClaimCount, claim_counts
+from claims.models import Claim, Claimant, ClaimantCount, ClaimCount, claim_counts
 from claims.workflow import State
 from tests.conftest import ClaimFactory
 
@@ -31,6 +32,7 @@ def assert_counts_agree() -> None:
     }
     assert claim_counts.public() == Claim.objects.public().count()
     assert claim_counts.standing() == Claim.objects.standing().count()
+    assert_claimants_agree()
     for states_asked in ([State.PUBLISHED], workflow.PUBLIC_STATES, workflow.OPEN_STATES, list(State)):
         for published in (None, True, False):
             expected = sum(
@@ -39,6 +41,50 @@ def assert_counts_agree() -> None:
                 if state in states_asked and (published is None or (published_at is not None) == published)
             )
             assert claim_counts.claims_in(states_asked, published=published) == expected, (states_asked, published)
+
+
+def assert_claimants_agree() -> None:
+    """Each claimant's verdicts that stand, whether they have a page (the
+    desk's list, the sitemap's sections) and how many have one (the sitemap's
+    index), as the claims say."""
+    standing = Counter(Claim.objects.standing().exclude(speaker=None).values_list("speaker_id", flat=True))
+    for claimant in Claimant.objects.with_page_flag():
+        assert claim_counts.standing_of(claimant.pk) == standing[claimant.pk], claimant
+        assert claimant.has_page == (standing[claimant.pk] > 0), claimant
+    paged = Claimant.objects.filter(merged_into=None, pk__in=[pk for pk, n in standing.items() if n])
+    assert claim_counts.claimant_pages() == paged.count()
+
+
+@pytest.mark.django_db
+def test_a_claimants_verdicts_are_counted_through_publication_retraction_and_merge(
+    publish: Any, make_claim: Any, editor: Any
+) -> None:
+    bajwa = publish(claimant="Asim Bajwa")
+    publish(claimant="Asim Bajwa")
+    general = publish(claimant="Lt Gen Asim Bajwa")
+    make_claim(state=State.RESEARCHING, claimant="Asim Bajwa")  # on the desk: no page, not counted
+    alias, survivor = bajwa.speaker, general.speaker
+    assert claim_counts.standing_of(alias.pk) == 2
+    assert claim_counts.claimant_pages() == 2
+    bajwa.refresh_from_db()
+    bajwa.transition("retract", by=editor, expected_state=State.PUBLISHED, params=workflow.Params(note="Wrong figure."))
+    assert claim_counts.standing_of(alias.pk) == 1
+    assert_counts_agree()
+    alias.merge_into(survivor)  # their claims move: the alias's page goes, the survivor's grows
+    assert claim_counts.standing_of(alias.pk) == 0
+    assert claim_counts.standing_of(survivor.pk) == 2
+    assert claim_counts.claimant_pages() == 1
+    assert_counts_agree()
+    Claim.objects.filter(speaker=survivor).update(speaker=None)
+    assert claim_counts.claimant_pages() == 0
+    assert_counts_agree()
+    Claim.objects.filter(pk=general.pk).update(speaker=alias)  # a merged name with a verdict: still no page
+    assert claim_counts.standing_of(alias.pk) == 1
+    assert claim_counts.claimant_pages() == 0
+    assert_counts_agree()
+    Claimant.objects.filter(pk=alias.pk).delete()  # its claims lose their speaker; nothing is left counted
+    assert claim_counts.claimant_pages() == 0
+    assert_counts_agree()
 
 
 @pytest.mark.django_db
@@ -134,7 +180,8 @@ def test_counts_left_wrong_are_counted_again(make_claim: Any) -> None:
     assert "The counts were right." in out.getvalue()
     ClaimCount.objects.filter(state=State.SUBMITTED).update(claims=40)  # as a data-only restore could leave them
     ClaimCount.objects.filter(state=State.PUBLISHED).delete()
+    ClaimantCount.objects.all().delete()  # the published claim's speaker
     out = StringIO()
     call_command("recount_claims", stdout=out)
-    assert "2 of the counts were wrong" in out.getvalue()
+    assert "3 of the counts were wrong" in out.getvalue()
     assert_counts_agree()

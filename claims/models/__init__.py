@@ -2,7 +2,7 @@
 
 - `claims`: Claim, the workflow under the row lock
 - `claim_queries`: its queues, search and reader visibility
-- `claim_counts`: how many claims in each state, kept by triggers
+- `claim_counts`: how many claims in each state, and each claimant's standing verdicts, kept by triggers
 - `activity`: the append-only log
 - `articles`: Article and Claimant
 - `verdicts`: Rating and Verdict, and what "current verdict" means
@@ -34,7 +34,7 @@ from claims.models.articles import (
     SentenceClaim,
     claimant_key,
 )
-from claims.models.claim_counts import ClaimCount
+from claims.models.claim_counts import ClaimantCount, ClaimCount
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
@@ -59,6 +59,7 @@ __all__ = [
     "ClaimCount",
     "ClaimQuerySet",
     "Claimant",
+    "ClaimantCount",
     "ClaimantQuerySet",
     "Conflict",
     "DeskPolicy",

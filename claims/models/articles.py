@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from claims.intake import Spotting, clean, spot
+from claims.models import claim_counts
 from claims.models.article_edits import ArticleEdits
 from claims.models.sources import Source
 
@@ -201,19 +201,10 @@ def _claims() -> Any:
 
 
 class ClaimantQuerySet(models.QuerySet):
-    def with_pages(self) -> ClaimantQuerySet:
-        """Every claimant with a public page (a verdict that stands; merged
-        spellings redirect), with `last_verdict_at`, when their newest public
-        claim changed."""
-        return (
-            self.filter(merged_into=None, claims__in=_claims().standing())
-            .annotate(last_verdict_at=Max("claims__updated_at"))
-            .order_by("pk")
-        )
-
     def with_page_flag(self) -> ClaimantQuerySet:
-        """Each claimant with `has_page`: whether a verdict of theirs stands."""
-        return self.annotate(has_page=Exists(_claims().standing().filter(speaker=OuterRef("pk"))))
+        """Each claimant with `has_page`: whether a verdict of theirs stands
+        (kept by PostgreSQL's triggers: claims.models.claim_counts)."""
+        return self.annotate(has_page=claim_counts.has_page())
 
 
 class Claimant(models.Model):

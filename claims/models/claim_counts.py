@@ -11,6 +11,11 @@ INSERT, UPDATE or DELETE on claims, a COPY too) adds what its rows moved,
 in the transaction that moved them: a count is never ahead of or behind the
 claims another transaction sees.
 
+The same triggers keep each claimant's verdicts that stand (`ClaimantCount`):
+whether they have a public page, how many verdicts it lists, and how many
+such pages the sitemap's index announces (counting those probed every one of
+50,000 claimants: 175 ms at a million claims).
+
 On SQLite (the embedded default, a demo's size) there are no triggers: the
 counts are counted."""
 
@@ -21,7 +26,7 @@ from collections.abc import Iterable
 import pgtrigger
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from claims import workflow
 from claims.workflow import State
@@ -41,26 +46,53 @@ RETURN NULL;
 """
 
 
-def _counter(name: str, operation: pgtrigger.Operation, moved: str, **tables: str) -> pgtrigger.Trigger:
+def _counter(name: str, operation: pgtrigger.Operation, add: str, moved: str, **tables: str) -> pgtrigger.Trigger:
     return pgtrigger.Trigger(
         name=name,
         operation=operation,
         when=pgtrigger.After,
         level=pgtrigger.Statement,
         referencing=pgtrigger.Referencing(**tables),
-        func=_ADD.replace("MOVED", moved),
+        func=add.replace("MOVED", moved),
     )
 
 
+# A claimant's verdicts that stand (`Claim.objects.standing()` with a
+# speaker): their public page is up while there is one.
+_STANDING = f"state = '{State.PUBLISHED.value}' AND published_at IS NOT NULL AND speaker_id IS NOT NULL"
+_SPOKEN_NEW = f"SELECT speaker_id, 1 FROM new_claims WHERE {_STANDING}"  # noqa: S608 - constant SQL
+_SPOKEN_OLD = f"SELECT speaker_id, -1 FROM old_claims WHERE {_STANDING}"  # noqa: S608 - constant SQL
+_SPOKEN_COUNTED = f"SELECT speaker_id, COUNT(*) FROM claims_claim WHERE {_STANDING} GROUP BY 1"  # noqa: S608
+_ADD_SPOKEN = """
+INSERT INTO claims_claimantcount (claimant_id, standing)
+SELECT claimant_id, SUM(n) FROM (MOVED) AS moved (claimant_id, n)
+GROUP BY claimant_id HAVING SUM(n) <> 0 ORDER BY claimant_id
+ON CONFLICT (claimant_id) DO UPDATE SET standing = claims_claimantcount.standing + EXCLUDED.standing;
+RETURN NULL;
+"""
+
+
 def counting_triggers() -> list[pgtrigger.Trigger]:
-    """The triggers on claims that keep `ClaimCount` (PostgreSQL only)."""
+    """The triggers on claims that keep `ClaimCount` and `ClaimantCount`
+    (PostgreSQL only)."""
     return [
-        _counter("claim_count_insert", pgtrigger.Insert, _NEW, new="new_claims"),
-        _counter("claim_count_delete", pgtrigger.Delete, _OLD, old="old_claims"),
+        _counter("claim_count_insert", pgtrigger.Insert, _ADD, _NEW, new="new_claims"),
+        _counter("claim_count_delete", pgtrigger.Delete, _ADD, _OLD, old="old_claims"),
         _counter(
             "claim_count_update",
             pgtrigger.Update,
+            _ADD,
             f"{_NEW} UNION ALL {_OLD}",
+            old="old_claims",
+            new="new_claims",
+        ),
+        _counter("claimant_count_insert", pgtrigger.Insert, _ADD_SPOKEN, _SPOKEN_NEW, new="new_claims"),
+        _counter("claimant_count_delete", pgtrigger.Delete, _ADD_SPOKEN, _SPOKEN_OLD, old="old_claims"),
+        _counter(
+            "claimant_count_update",
+            pgtrigger.Update,
+            _ADD_SPOKEN,
+            f"{_SPOKEN_NEW} UNION ALL {_SPOKEN_OLD}",
             old="old_claims",
             new="new_claims",
         ),
@@ -80,6 +112,24 @@ class ClaimCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state}: {self.claims}"
+
+
+class ClaimantCount(models.Model):
+    """A claimant's verdicts that stand. A row stays when it falls to zero,
+    and when its claimant is deleted (their claims' speaker is cleared, which
+    takes the count to zero): hence no foreign key the deletion would have
+    to order itself around."""
+
+    claimant = models.OneToOneField(
+        "claims.Claimant", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    standing = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["claimant"], condition=Q(standing__gt=0), name="claimant_count_standing")]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id}: {self.standing}"
 
 
 def _claims() -> models.QuerySet:
@@ -121,10 +171,34 @@ def standing() -> int:
     return claims_in([State.PUBLISHED], published=True)
 
 
+def standing_of(claimant_pk: int) -> int:
+    """As `claimant.claims.standing().count()`: the verdicts on their page."""
+    if connection.vendor != "postgresql":
+        return _claims().standing().filter(speaker=claimant_pk).count()
+    return ClaimantCount.objects.filter(pk=claimant_pk).values_list("standing", flat=True).first() or 0
+
+
+def has_page() -> Exists:
+    """For a claimant queryset: whether a verdict of theirs stands."""
+    if connection.vendor != "postgresql":
+        return Exists(_claims().standing().filter(speaker=OuterRef("pk")))
+    return Exists(ClaimantCount.objects.filter(claimant=OuterRef("pk"), standing__gt=0))
+
+
+def claimant_pages() -> int:
+    """How many claimants have a public page: a verdict that stands, and not
+    merged into someone else (the sitemap's claimant sections)."""
+    claimants = apps.get_model("claims", "Claimant").objects.filter(merged_into=None)
+    if connection.vendor != "postgresql":
+        return claimants.filter(has_page()).count()
+    return ClaimantCount.objects.filter(standing__gt=0, claimant__in=claimants).count()
+
+
 def recount() -> int:
-    """Count the claims again into `ClaimCount` (PostgreSQL), under a lock that
-    lets no claim move meanwhile: for counts a restore or a session with its
-    triggers off left wrong. Returns how many of the counts were wrong."""
+    """Count the claims again into `ClaimCount` and `ClaimantCount`
+    (PostgreSQL), under a lock that lets no claim move meanwhile: for counts
+    a restore or a session with its triggers off left wrong. Returns how many
+    of the counts were wrong."""
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -137,4 +211,10 @@ def recount() -> int:
             ClaimCount(state=state, published=published, assigned=assigned, claims=n)
             for (state, published, assigned), n in counted.items()
         )
-    return sum(counted.get(key, 0) != kept.get(key, 0) for key in counted.keys() | kept.keys())
+        cursor.execute(_SPOKEN_COUNTED)
+        spoken = dict(cursor.fetchall())
+        kept_spoken = dict(ClaimantCount.objects.exclude(standing=0).values_list("claimant_id", "standing"))
+        ClaimantCount.objects.all().delete()
+        ClaimantCount.objects.bulk_create(ClaimantCount(claimant_id=pk, standing=n) for pk, n in spoken.items())
+    wrong = sum(counted.get(key, 0) != kept.get(key, 0) for key in counted.keys() | kept.keys())
+    return wrong + sum(spoken.get(pk, 0) != kept_spoken.get(pk, 0) for pk in spoken.keys() | kept_spoken.keys())

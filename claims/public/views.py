@@ -253,7 +253,10 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponsePermanentRedirect(survivor.get_absolute_url())
     claims = claimant.claims.standing()
     paginator = FreshPaginator(
-        claims.with_verdicts().order_by("-published_at", "-pk"), settings.PUBLIC_PAGE_SIZE, request=request
+        claims.with_verdicts().order_by("-published_at", "-pk"),
+        settings.PUBLIC_PAGE_SIZE,
+        request=request,
+        kept_count=lambda: claim_counts.standing_of(claimant.pk),  # kept by claimant
     )
     if not paginator.count:
         raise Http404("No public verdicts.")

@@ -1,4 +1,5 @@
-"""python manage.py recount_claims: the claims counted by state again."""
+"""python manage.py recount_claims: the claims counted by state, and each
+claimant's verdicts that stand, again."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from claims.models import claim_counts
 
 class Command(BaseCommand):
     help = (
-        "Count the claims in each state again (PostgreSQL's triggers keep these counts; a data-only restore "
-        "or a session with triggers off can leave them wrong). Claims wait for the count, a second at a million."
+        "Count the claims in each state, and each claimant's verdicts that stand, again (PostgreSQL's triggers "
+        "keep these counts; a data-only restore or a session with triggers off can leave them wrong). Claims "
+        "wait for the count, a second or two at a million."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

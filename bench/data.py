@@ -656,33 +656,6 @@ def fill(size_name: str) -> None:
             ["id", "title", "outlet", "url", "author", "published_on", "body", "created_at", "created_by_id"],
             article_rows,
         )
-        copy_rows(
-            cursor,
-            Claim,
-            [
-                "id",
-                "text",
-                "claimant",
-                "speaker_id",
-                "article_id",
-                "state",
-                "assignee_id",
-                "reviewer_id",
-                "priority",
-                "due_on",
-                "slug",
-                "created_by_id",
-                "created_at",
-                "updated_at",
-                "published_at",
-                "retracted_at",
-                "retraction_note",
-                "revision",
-            ],
-            claim_rows,
-        )
-        del claim_rows, article_rows
-        mark = step(f"{size.claims:,} claims, {article_id:,} articles", mark)
 
         # The heavy claim: a published one from the middle of the history.
         published_claims = [c for c in claims if c["state"] == State.PUBLISHED]
@@ -691,6 +664,7 @@ def fill(size_name: str) -> None:
         # Verdicts: published versions on public claims, drafts on claims in research.
         verdict_rows = []
         verdict_id = 0
+        rated: dict[int, int] = {}  # each public claim's newest version's rating (Claim.current_rating)
         for claim in claims:
             state = claim["state"]
             label = rng.choices(rating_labels, cum_weights=rating_cum)[0]
@@ -706,6 +680,7 @@ def fill(size_name: str) -> None:
                     author = claim["researcher"] if version == 1 else rng.choice(editors)
                     if version > 1:
                         label = rng.choices(rating_labels, cum_weights=rating_cum)[0]
+                    rated[claim["pk"]] = ratings[label]
                     verdict_rows.append(
                         (
                             verdict_id,
@@ -743,6 +718,34 @@ def fill(size_name: str) -> None:
                 claim["draft"] = True
         copy_rows(
             cursor,
+            Claim,
+            [
+                "id",
+                "text",
+                "claimant",
+                "speaker_id",
+                "article_id",
+                "state",
+                "assignee_id",
+                "reviewer_id",
+                "priority",
+                "due_on",
+                "slug",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+                "published_at",
+                "retracted_at",
+                "retraction_note",
+                "revision",
+                "current_rating_id",
+            ],
+            [(*row, rated.get(row[0])) for row in claim_rows],
+        )
+        del claim_rows, article_rows
+        mark = step(f"{size.claims:,} claims, {article_id:,} articles", mark)
+        copy_rows(
+            cursor,
             Verdict,
             [
                 "id",
@@ -760,7 +763,7 @@ def fill(size_name: str) -> None:
             ],
             verdict_rows,
         )
-        del verdict_rows
+        del verdict_rows, rated
         mark = step(f"{verdict_id:,} verdicts", mark)
 
         # Evidence: on every researched claim (most claims in research have

@@ -63,7 +63,7 @@ def same_side(original: Any) -> Any:
     from claims.models import Claim
     from claims.workflow import PUBLIC_STATES
 
-    claims = Claim.objects.filter(duplicate_of__isnull=True).with_current_rating()
+    claims = Claim.objects.filter(duplicate_of__isnull=True)
     public = original.state in PUBLIC_STATES
     return claims.filter(state__in=PUBLIC_STATES) if public else claims.exclude(state__in=PUBLIC_STATES)
 

@@ -39,15 +39,17 @@ def claim_indexes() -> list[models.Index]:
         models.Index(fields=["created_at"], name="claim_created"),
         # Public pages: the list and claimant pages by publication, and the
         # freshness checks and partner JSON by last change.
-        # With the last change and the id: a claimant page's freshness and
-        # the claimants' sitemap read them from the index alone, however
-        # many verdicts (PostgreSQL; ignored elsewhere).
+        # With the last change, the id and the rating: a claimant page's
+        # freshness and ratings, and the claimants' sitemap, read them from
+        # the index alone, however many verdicts (PostgreSQL; ignored elsewhere).
         models.Index(
             fields=["speaker", "state", "-published_at"],
-            include=["updated_at", "id"],
+            include=["updated_at", "id", "current_rating"],
             name="claim_speaker_published",
         ),
         models.Index(fields=["state", "-published_at", "-id"], name="claim_public_list"),
+        # The public list and the partners' JSON of one rating, and its count.
+        models.Index(fields=["state", "current_rating", "-published_at", "-id"], name="claim_public_by_rating"),
         models.Index(fields=["state", "-updated_at"], name="claim_state_updated"),
         # The dashboard's freshness: the last change to any claim (desk_stats).
         models.Index(fields=["updated_at"], name="claim_updated"),

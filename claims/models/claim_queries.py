@@ -223,7 +223,7 @@ class ClaimQuerySet(models.QuerySet):
     def similar_to(self, text: str, limit: int = 5) -> list[Claim]:
         """Checked before? Claims like `text` (not those already marked as
         duplicates), each with `.similarity` and `.rating`: published first."""
-        originals = self.filter(duplicate_of__isnull=True).select_related("speaker").with_current_rating()
+        originals = self.filter(duplicate_of__isnull=True).select_related("speaker")
         return similar_claims(originals, text, limit)
 
     def with_current_verdict(self) -> ClaimQuerySet:
@@ -236,12 +236,10 @@ class ClaimQuerySet(models.QuerySet):
             current_summary=Subquery(current.values("summary")[:1]),
         )
 
-    def with_current_rating(self) -> ClaimQuerySet:
-        return self.annotate(current_rating_id=Verdict.objects.current_rating_id())
-
     def rated(self, rating_id: int) -> ClaimQuerySet:
-        """Claims whose current verdict has this rating (not an earlier version's)."""
-        return self.with_current_rating().filter(current_rating_id=rating_id)
+        """Claims whose current verdict has this rating (not an earlier
+        version's): `Claim.current_rating`, kept as verdicts are published."""
+        return self.filter(current_rating_id=rating_id)
 
 
 def _queue_sections(user: AbstractBaseUser, *, editor: bool) -> dict[str, Q]:

@@ -79,6 +79,10 @@ class Claim(ClaimEdits, SignOff, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Its newest published verdict's rating, kept as verdicts are published
+    # and corrected (`_rated`): readers filter by it, and a claimant's page
+    # counts their ratings, from an index rather than a lookup a claim.
+    current_rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_note = models.TextField(blank=True)
     revision = models.PositiveIntegerField(
@@ -289,6 +293,7 @@ class Claim(ClaimEdits, SignOff, models.Model):
             draft.credits.append(credit(CREDIT_PUBLISHED, by.pk, workflow.display_name(by)))
         draft.save(update_fields=["published_at", "credits", "updated_at"])
         self.published_at = self.published_at or now
+        self._rated(draft.rating_id)
         self.forget_verdicts()
 
     def add_verdict_version(
@@ -315,8 +320,17 @@ class Claim(ClaimEdits, SignOff, models.Model):
             credits=credits_of_correction(previous, corrected_by),
             published_at=timezone.now(),
         )
+        self._rated(verdict.rating_id)
         self.forget_verdicts()
         return verdict
+
+    def _rated(self, rating_id: int | None) -> None:
+        """The rating of the verdict just published is the claim's, written
+        now: not every caller saves the claim after (a correction from an
+        edit keeps its rating, but saves nothing else)."""
+        if self.current_rating_id != rating_id:
+            self.current_rating_id = rating_id
+            Claim.objects.filter(pk=self.pk).update(current_rating_id=rating_id)
 
     def retract(self, note: str) -> None:
         self.retracted_at = timezone.now()

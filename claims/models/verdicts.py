@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -53,10 +53,6 @@ class VerdictQuerySet(models.QuerySet):
 
     def newest_first(self) -> VerdictQuerySet:
         return self.order_by("-version")
-
-    def current_rating_id(self) -> Subquery:
-        """For a claim (OuterRef "pk"): the rating of its current verdict."""
-        return Subquery(self.published().filter(claim=OuterRef("pk")).newest_first().values("rating_id")[:1])
 
 
 class Verdict(models.Model):

@@ -56,7 +56,7 @@ def find_repeats(
     alerted once to the editors (and the researcher), never to `by`, who
     caused this run if anyone did. Matching an article again returns []."""
     # A claim marked as a duplicate is rejected: none of these is one.
-    verdicts = Claim.objects.standing().with_current_rating()
+    verdicts = Claim.objects.standing()
     threshold = max(settings.REPEAT_MATCH_THRESHOLD, settings.SIMILAR_CLAIMS_THRESHOLD)
     matches = []
     for candidate in islice(_worth_matching(candidates), settings.REPEAT_MAX_SENTENCES):

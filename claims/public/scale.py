@@ -66,13 +66,7 @@ def rating_distribution(claims: ClaimQuerySet, scale: Scale) -> list[RatingCount
     order: one query, grouped in the database, however many claims there are.
     Every step in use is listed, empty ones too, so the bars read against the
     whole scale; a retired rating only when a verdict still carries it."""
-    counts = dict(
-        claims.order_by()
-        .with_current_rating()
-        .values("current_rating_id")
-        .annotate(n=Count("pk"))
-        .values_list("current_rating_id", "n")
-    )
+    counts = dict(claims.order_by().values("current_rating").annotate(n=Count("pk")).values_list("current_rating", "n"))
     total = sum(n for rating_id, n in counts.items() if rating_id is not None)
     return [
         RatingCount(

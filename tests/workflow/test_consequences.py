@@ -1,6 +1,7 @@
 """What transitions leave behind on a claim's verdicts, in the one meaning of
 "current verdict" (its latest published version) that the desk, the public
-pages, the SQL filters and ClaimReview share; a draft is never current."""
+pages, the SQL filters (the rating kept on the claim's row) and ClaimReview
+share; a draft is never current."""
 
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ def current_everywhere(claim: Claim) -> set[Any]:
     """The current verdict's rating as each reader of it finds it."""
     fresh = Claim.objects.get(pk=claim.pk)
     prefetched = Claim.objects.with_verdicts().get(pk=claim.pk)
-    annotated = Claim.objects.with_current_rating().get(pk=claim.pk)
     current = fresh.current_verdict
     return {
         current.rating_id if current else None,
         prefetched.current_verdict.rating_id if prefetched.current_verdict else None,
-        annotated.current_rating_id,
+        fresh.current_rating_id,  # kept on the row: what the lists filter and count by
     }
 
 

@@ -90,6 +90,8 @@ def percentile(values: list[float], share: float) -> float:
 def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
     from django.conf import settings
 
+    from claims.models import Claim, Rating
+
     verdict_pages = max(1, math.ceil(counts["standing"] / settings.PUBLIC_PAGE_SIZE))
     json_pages = max(1, math.ceil(counts["public"] / settings.PUBLIC_JSON_PAGE_SIZE))
     deep_json = min(1000, json_pages)
@@ -98,6 +100,8 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
     typical, typical_count = targets["typical_claimant"]
     common, rare = targets["search_common"], targets["search_rare"]
     heavy, normal = targets["heavy_claim"], targets["normal_claim"]
+    rating = Rating.objects.get(label="False")
+    rated_pages = max(1, math.ceil(Claim.objects.standing().rated(rating.pk).count() / settings.PUBLIC_PAGE_SIZE))
     return [
         Page("trivial view (50 static rows, base template)", "/bench/trivial/", load=True),
         Page("public verdict page", f"/verdicts/{targets['verdict_slug']}/", load=True),
@@ -105,6 +109,11 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
         Page(f"`/verdicts/?q={common}`", f"/verdicts/?q={common}"),
         Page(f"`/verdicts/?q={rare}`", f"/verdicts/?q={rare}"),
         Page(f"`/verdicts/` last page ({verdict_pages:,})", f"/verdicts/?page={verdict_pages}"),
+        Page(f"`/verdicts/?rating=` {rating.label}", f"/verdicts/?rating={rating.pk}"),
+        Page(
+            f"`/verdicts/?rating=` {rating.label}, last page ({rated_pages:,})",
+            f"/verdicts/?rating={rating.pk}&page={rated_pages}",
+        ),
         Page("`/verdicts.json` page 1", "/verdicts.json", load=True),
         Page(f"`/verdicts.json` page {deep_json:,}", f"/verdicts.json?page={deep_json}"),
         Page("`/verdicts/feed/`", "/verdicts/feed/"),

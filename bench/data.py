@@ -154,6 +154,14 @@ def _configure_database(url: str) -> None:
         connection.execute(f'ALTER DATABASE "{name}" SET jit = off')
 
 
+def _vacuum(url: str) -> None:
+    """Statistics and the visibility map, as autovacuum would leave them."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+
+
 def _marker(url: str) -> dict[str, Any] | None:
     """The finished fill's record, or None (no marker table, no row, or an
     older generator's)."""
@@ -197,6 +205,7 @@ def ensure(size: str, env: dict[str, str], force: bool = False) -> dict[str, Any
         if marker is not None:
             _configure_database(url)
             migrate(env)  # the app may have new migrations since the fill
+            _vacuum(url)  # one that rewrote rows leaves them dead until autovacuum comes by
             return {**marker, "reused": True}
     print(f"Filling {urlsplit(url).path.lstrip('/')} to the {size!r} size ...", flush=True)
     _recreate_database(url)
@@ -1088,12 +1097,11 @@ def fill(size_name: str) -> None:
     # Statistics and the visibility map, as autovacuum would leave a database
     # that has run for a while: the planner must not guess on an empty table.
     connection.close()
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as direct:
-        direct.execute("VACUUM (ANALYZE)")
+    _vacuum(os.environ["DATABASE_URL"])
     mark = step("vacuum analyze", mark)
     total = time.monotonic() - started
+    import psycopg
+
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as direct:
         direct.execute(
             f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE version = %s",  # noqa: S608

@@ -2,6 +2,7 @@
 
 - `claims`: Claim, the workflow under the row lock
 - `claim_queries`: its queues, search and reader visibility
+- `claim_indexes`: its indexes, one for each list's order and count
 - `claim_counts`: how many claims in each state, and each claimant's standing verdicts, kept by triggers
 - `activity`: the append-only log
 - `articles`: Article and Claimant

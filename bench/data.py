@@ -617,6 +617,7 @@ def fill(size_name: str) -> None:
             # Time: open claims up to now, closed ones within days.
             end = rng.uniform(created, now) if state in workflow.OPEN_STATES else created + rng.uniform(0.05, 12) * DAY
             times = sorted(rng.uniform(created, end) for _ in path)
+            submitted_at = times[path.index("submit")] if "submit" in path else None
             published_at = times[path.index("publish")] if "publish" in path else None
             retracted_at = times[-1] if state == State.RETRACTED else None
             updated = times[-1] if times else created
@@ -640,6 +641,7 @@ def fill(size_name: str) -> None:
                     rng.choice(checkers),
                     moment(created),
                     moment(updated),
+                    moment(submitted_at) if submitted_at else None,
                     moment(published_at) if published_at else None,
                     moment(retracted_at) if retracted_at else None,
                     "Retracted: the figures it relied on were withdrawn by their publisher." if retracted_at else "",
@@ -743,6 +745,7 @@ def fill(size_name: str) -> None:
                 "created_by_id",
                 "created_at",
                 "updated_at",
+                "submitted_at",
                 "published_at",
                 "retracted_at",
                 "retraction_note",

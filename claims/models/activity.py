@@ -32,16 +32,13 @@ class Activity(AppendOnly):
         ordering = ("-created_at", "-pk")
         indexes = [
             models.Index(fields=["claim", "-created_at"], name="activity_claim_time"),
-            # The dashboard's publications and rejections by time
-            # (claims.models.desk_stats): a few rows of the log in ten.
+            # The dashboard's rejections by time (claims.models.desk_stats):
+            # a few rows of the log in a hundred.
             models.Index(
                 fields=["action", "created_at"],
-                include=["claim"],
-                condition=Q(action__in=("publish", "reject", "mark_duplicate")),
+                condition=Q(action__in=("reject", "mark_duplicate")),
                 name="activity_outcome_time",
             ),
-            # And each claim's first submission for review.
-            models.Index(fields=["claim", "created_at"], condition=Q(action="submit"), name="activity_submit_time"),
         ]
         # Append-only in the database too, whoever writes SQL (PostgreSQL; the
         # ORM refuses on every database). The one change allowed: deleting a

@@ -37,6 +37,9 @@ def claim_indexes() -> list[models.Index]:
         models.Index(fields=["claimant"], name="claim_claimant"),
         # The dashboard's new claims a week (claims.models.desk_stats).
         models.Index(fields=["created_at"], name="claim_created"),
+        # The dashboard's time to publish: both times of the last 90 days'
+        # publications from the index alone.
+        models.Index(fields=["published_at"], include=["submitted_at"], name="claim_time_to_publish"),
         # Public pages: the list and claimant pages by publication, and the
         # freshness checks and partner JSON by last change.
         # With the last change, the id and the rating: a claimant page's

@@ -78,6 +78,9 @@ class Claim(ClaimEdits, SignOff, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it was first submitted for review: the dashboard's time to publish
+    # counts from here to `published_at` (a resubmission keeps the first).
+    submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # Its newest published verdict's rating, kept as verdicts are published
     # and corrected (`_rated`): readers filter by it, and a claimant's page

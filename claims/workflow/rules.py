@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -242,10 +243,11 @@ def take(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
     claim.assignee = user
 
 
-def request_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
+def submit(claim: Claim, user: AbstractBaseUser, params: Params) -> None:
     # A resubmission goes back to whoever asked for the changes, unless the
-    # researcher names someone else.
+    # researcher names someone else; it keeps the time of the first.
     claim.reviewer = params.person or claim.reviewer
+    claim.submitted_at = claim.submitted_at or timezone.now()
 
 
 def set_reviewer(claim: Claim, user: AbstractBaseUser, params: Params) -> None:

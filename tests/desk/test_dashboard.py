@@ -107,24 +107,24 @@ def test_new_published_and_rejected_are_counted_by_week(make_claim: Any, publish
     assert sum(w.new for w in weeks) == 4  # not the one from 13 weeks ago
 
 
-def log_publication(submitted_hours_ago: list[float], published_hours_ago: float, now: Any) -> Claim:
-    """A claim whose log says it was submitted (once or more) and published then."""
-    claim = ClaimFactory()
-    for hours in submitted_hours_ago:
-        Activity.objects.create(claim=claim, action="submit", created_at=now - timedelta(hours=hours))
-    Activity.objects.create(claim=claim, action="publish", created_at=now - timedelta(hours=published_hours_ago))
-    return claim
+def published_after(submitted_hours_ago: float | None, published_hours_ago: float, now: Any) -> Claim:
+    """A claim first submitted for review then (None: never, as an imported
+    one), and published then."""
+    submitted = None if submitted_hours_ago is None else now - timedelta(hours=submitted_hours_ago)
+    return ClaimFactory(
+        state=State.PUBLISHED, submitted_at=submitted, published_at=now - timedelta(hours=published_hours_ago)
+    )
 
 
 def test_median_and_90th_percentile_from_first_submission_to_publication(desk_defaults: None) -> None:
     now = timezone.now()
-    log_publication([11], 10, now)  # 1 hour
-    log_publication([22], 20, now)  # 2 hours
-    log_publication([33], 30, now)  # 3 hours
-    log_publication([46, 41], 40, now)  # sent back and submitted again: 6 hours from the first
-    log_publication([60], 50, now)  # 10 hours
-    log_publication([24 * 100 + 5], 24 * 100, now)  # published 100 days ago: outside the 90 days
-    log_publication([], 5, now)  # no submission in the log (imported): left out
+    published_after(11, 10, now)  # 1 hour
+    published_after(22, 20, now)  # 2 hours
+    published_after(33, 30, now)  # 3 hours
+    published_after(46, 40, now)  # 6 hours
+    published_after(60, 50, now)  # 10 hours
+    published_after(24 * 100 + 5, 24 * 100, now)  # published 100 days ago: outside the 90 days
+    published_after(None, 5, now)  # never submitted (imported): left out
 
     took = desk_stats.time_to_publish(now)
 
@@ -132,6 +132,31 @@ def test_median_and_90th_percentile_from_first_submission_to_publication(desk_de
     assert took.median == timedelta(hours=3)
     # percentile_cont: rank 0.9 * (5 - 1) = 3.6, between 6 h and 10 h.
     assert abs(took.p90 - timedelta(hours=8, minutes=24)) < timedelta(seconds=1)
+
+
+def test_a_claim_sent_back_counts_from_its_first_submission(
+    make_claim: Any, checker: Any, second_checker: Any, editor: Any
+) -> None:
+    claim = make_claim(state=State.RESEARCHING, researcher=checker)
+    add_research(claim, checker)
+    claim = claim.transition("submit", by=checker, expected_state=State.RESEARCHING)
+    first = Claim.objects.get(pk=claim.pk).submitted_at
+    assert first is not None
+    claim.transition(
+        "request_changes", by=second_checker, expected_state=State.IN_REVIEW, params=workflow.Params(note="Cite it.")
+    )
+    Claim.objects.get(pk=claim.pk).transition("submit", by=checker, expected_state=State.RESEARCHING)
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.state == State.IN_REVIEW
+    assert claim.submitted_at == first  # the resubmission keeps the first time
+    claim = claim.transition("approve", by=second_checker, expected_state=State.IN_REVIEW)
+    claim.transition("publish", by=editor, expected_state=State.APPROVED)
+    claim = Claim.objects.get(pk=claim.pk)
+
+    took = desk_stats.time_to_publish(timezone.now())
+
+    assert took.claims == 1
+    assert took.median == claim.published_at - first
 
 
 def test_no_publication_yet_gives_no_percentiles(desk_defaults: None) -> None:

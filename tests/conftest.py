@@ -246,6 +246,7 @@ class Workers:
     def __init__(self, log_dir: Path, media_root: str, queue_prefix: str = "", **env: str) -> None:
         self.media_root = media_root
         self.processes: list[subprocess.Popen] = []
+        self.logs: list[Path] = []
         base = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
@@ -272,12 +273,17 @@ class Workers:
                     )
                 )
             logs.append(log)
+        self.logs = logs
         deadline = time.monotonic() + 90
         while not all(" ready." in log.read_text() for log in logs):
             if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
                 self.stop()
                 raise RuntimeError("a worker did not start:\n" + "\n".join(log.read_text()[-3000:] for log in logs))
             time.sleep(0.1)
+
+    def tail(self, chars: int = 4000) -> str:
+        """The end of each worker's log, for a test's failure to say what they did."""
+        return "\n".join(f"--- {log.name}\n{log.read_text()[-chars:]}" for log in self.logs)
 
     def stop(self) -> None:
         for process in self.processes:

@@ -39,15 +39,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Wait for `condition()` to be true and return it; fail saying `what` did not happen."""
+def until(condition: Callable[[], Any], seconds: float, what: str, workers: Workers | None = None) -> Any:
+    """Wait for `condition()` to be true and return it; fail saying `what` did
+    not happen, with the end of the `workers`' logs."""
     deadline = time.monotonic() + seconds
     while True:
         result = condition()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not after {seconds} s")
+            logs = f"\n{workers.tail()}" if workers is not None else ""
+            raise AssertionError(f"{what}: not after {seconds} s{logs}")
         time.sleep(0.05)
 
 

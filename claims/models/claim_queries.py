@@ -198,8 +198,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def standing(self) -> ClaimQuerySet:
         """Public claims whose verdict stands: what lists, feeds and claimant
-        pages offer (a retracted one leaves them)."""
-        return self.public().filter(state=State.PUBLISHED)
+        pages offer (a retracted one leaves them). As `public()` in the one
+        state, written apart: stacked, the two filters on the state made
+        PostgreSQL's estimate of the rows a third of what it is."""
+        return self.filter(state=State.PUBLISHED, published_at__isnull=False)
 
     def with_verdicts(self) -> ClaimQuerySet:
         """With their article and their published versions (`published_versions`,

@@ -320,7 +320,7 @@ class QueueFilterForm(forms.Form):
         is kept: claims.models.claim_counts); None when something does."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if any(data.get(name) for name in ("q", "assignee", "claimant", "article", "priority", "overdue")):
+        if any(data.get(name) for name in self.fields if name not in ("state", "sort")):
             return None
         return [data["state"]] if data.get("state") else list(workflow.OPEN_STATES)
 

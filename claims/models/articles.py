@@ -235,7 +235,7 @@ class Claimant(models.Model):
     def has_public_page(self) -> bool:
         """A verdict of theirs stands. Someone whose claims are all on the desk,
         or all retracted, gets no page about them."""
-        return self.claims.standing().exists()
+        return claim_counts.standing_of(self.pk) > 0
 
     @classmethod
     def for_name(cls, name: str) -> Claimant | None:

@@ -46,15 +46,26 @@ RETURN NULL;
 """
 
 
-def _counter(name: str, operation: pgtrigger.Operation, add: str, moved: str, **tables: str) -> pgtrigger.Trigger:
-    return pgtrigger.Trigger(
-        name=name,
-        operation=operation,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(**tables),
-        func=add.replace("MOVED", moved),
-    )
+def _counters(prefix: str, add: str, new: str, old: str) -> list[pgtrigger.Trigger]:
+    """One count's three triggers (`prefix`_insert, _delete, _update): `add`
+    adds up the rows each statement moved, `new` and `old` selecting them,
+    with +1 or -1, from its transition tables."""
+
+    def counter(operation: pgtrigger.Operation, moved: str, **tables: str) -> pgtrigger.Trigger:
+        return pgtrigger.Trigger(
+            name=f"{prefix}_{operation.name.lower()}",
+            operation=operation,
+            when=pgtrigger.After,
+            level=pgtrigger.Statement,
+            referencing=pgtrigger.Referencing(**tables),
+            func=add.replace("MOVED", moved),
+        )
+
+    return [
+        counter(pgtrigger.Insert, new, new="new_claims"),
+        counter(pgtrigger.Delete, old, old="old_claims"),
+        counter(pgtrigger.Update, f"{new} UNION ALL {old}", old="old_claims", new="new_claims"),
+    ]
 
 
 # A claimant's verdicts that stand (`Claim.objects.standing()` with a
@@ -76,26 +87,8 @@ def counting_triggers() -> list[pgtrigger.Trigger]:
     """The triggers on claims that keep `ClaimCount` and `ClaimantCount`
     (PostgreSQL only)."""
     return [
-        _counter("claim_count_insert", pgtrigger.Insert, _ADD, _NEW, new="new_claims"),
-        _counter("claim_count_delete", pgtrigger.Delete, _ADD, _OLD, old="old_claims"),
-        _counter(
-            "claim_count_update",
-            pgtrigger.Update,
-            _ADD,
-            f"{_NEW} UNION ALL {_OLD}",
-            old="old_claims",
-            new="new_claims",
-        ),
-        _counter("claimant_count_insert", pgtrigger.Insert, _ADD_SPOKEN, _SPOKEN_NEW, new="new_claims"),
-        _counter("claimant_count_delete", pgtrigger.Delete, _ADD_SPOKEN, _SPOKEN_OLD, old="old_claims"),
-        _counter(
-            "claimant_count_update",
-            pgtrigger.Update,
-            _ADD_SPOKEN,
-            f"{_SPOKEN_NEW} UNION ALL {_SPOKEN_OLD}",
-            old="old_claims",
-            new="new_claims",
-        ),
+        *_counters("claim_count", _ADD, _NEW, _OLD),
+        *_counters("claimant_count", _ADD_SPOKEN, _SPOKEN_NEW, _SPOKEN_OLD),
     ]
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 
+from claims.search_matches import first_matches
+
 # Below this offset a plain LIMIT/OFFSET is as fast, and one query fewer.
 DEEP_OFFSET = 1_000
 # A search lists its first 500 matches, in the list's order; past that, the
@@ -47,6 +49,7 @@ class DeepPaginator(Paginator):
         per_page: int,
         *,
         count_limit: int | None = None,
+        matches: QuerySet | None = None,
         kept_count: Callable[[], int] | None = None,
     ) -> None:
         """`kept_count`: reads the list's count where something keeps it
@@ -58,15 +61,18 @@ class DeepPaginator(Paginator):
         counting them took longer than drawing the page. Up to the limit, the
         page is chosen among those ids; past it (`more`), the pages stop at
         the limit and the list's order finds them (with an index matching
-        it, in the first entries: the matches are dense)."""
+        it, in the first entries: the matches are dense). `matches`: the
+        rows the search's text matches, with no other filter, for reading
+        them through their trigram indexes (claims.search_matches)."""
         super().__init__(object_list, per_page)
         self.count_limit = count_limit
+        self.matches = matches
         self.kept_count = kept_count
 
     @cached_property
     def _matches(self) -> list[int]:
         assert self.count_limit is not None
-        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.count_limit + 1])
+        return first_matches(self.object_list, self.matches, self.count_limit + 1)
 
     @cached_property
     def count(self) -> int:

@@ -311,9 +311,11 @@ class QueueFilterForm(forms.Form):
         widget=PlainSelect,
     )
 
-    def searching(self) -> bool:
+    def matches(self) -> Any:
+        """The claims the search text matches, in any state; None with no search."""
         self.is_valid()
-        return bool((getattr(self, "cleaned_data", {}).get("q") or "").strip())
+        q = (getattr(self, "cleaned_data", {}).get("q") or "").strip()
+        return Claim.objects.search(q) if q else None
 
     def counted_states(self) -> list[str] | None:
         """The states the list holds when nothing else filters it (its count

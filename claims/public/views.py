@@ -113,7 +113,13 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     # The whole list's count is kept (claims.models.claim_counts).
     kept = None if q or rating_id else claim_counts.standing
     paginator = FreshPaginator(
-        claims, settings.PUBLIC_PAGE_SIZE, request=request, filters=query, count_limit=limit, kept_count=kept
+        claims,
+        settings.PUBLIC_PAGE_SIZE,
+        request=request,
+        filters=query,
+        count_limit=limit,
+        matches=Claim.objects.search(q) if q else None,
+        kept_count=kept,
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = _rows(page)

@@ -79,10 +79,11 @@ def _queue_context(params: QueryDict) -> dict[str, Any]:
     bulk_form.fields["person"].offer(people)
     claims = filters.filter(Claim.objects.for_list())
     # A search reads at most this many matches (claims.pagination).
-    limit = SEARCH_COUNT_LIMIT if filters.searching() else None
+    matches = filters.matches()
+    limit = SEARCH_COUNT_LIMIT if matches is not None else None
     states = filters.counted_states()
     kept = (lambda: claim_counts.claims_in(states)) if states else None
-    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, kept_count=kept)
+    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, matches=matches, kept_count=kept)
     page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

@@ -1,38 +1,33 @@
-"""A search's first matches, read through the trigram indexes whatever the
-planner guesses of the words.
+"""A search's first matches, read through the trigram indexes unless the
+text is in most claims.
 
 A search's pages start from its first few hundred matches, in no order
-(claims.pagination, SEARCH_COUNT_LIMIT). PostgreSQL chooses how to find them
-from its guess at how many claims hold the text, and it guesses from a
-histogram of a 100-claim sample. A word in one claim in 170 ("islamabad", at
-a million claims) was once taken for a common one, and the table was read
-until 501 matches turned up: 145,000 rows, 105 ms, where the trigram indexes
-answered in 5 ms. The next ANALYZE drew another sample and the guess changed:
-the same search varied from 23 to 83 ms between runs of the benchmark.
+(claims.pagination, SEARCH_COUNT_LIMIT). Asked as the list's query with a
+LIMIT, PostgreSQL weighs reading the table until enough matches turn up
+against reading them through the trigram indexes, and it guesses how often a
+word turns up from a histogram of 100 claims' texts. A word in one claim in
+170 ("islamabad", at a million claims) was once taken for a common one: the
+table was read until 501 matches turned up, 145,000 rows in 105 ms, where
+the indexes answered in 5 ms. The next ANALYZE drew another sample and the
+plan changed: the same search took 23 to 83 ms from one run of the
+benchmark to the next. Asked with the list's other filters, the planner also
+ANDed the matches with an index of every public claim (250 ms for
+"inflation").
 
-So on PostgreSQL the matches are read through the trigram indexes for one
-query, with sequential scans off (`set_config(..., true)`, undone with the
-savepoint it runs in), and the text's match is asked alone, in a subquery
-the list's other filters then apply to: asked with them, the planner ANDed
-the matches' bitmap with an index of every public claim (250 ms for
-"inflation"; OFFSET 0 keeps the subquery apart). Measured at a million claims
-with the cache warm: "inflation" (one claim in 30) 16 ms, "crime" 9 ms,
-"islamabad" 5 ms, "desalination" 4 ms; the planner's own choice is faster
-only for a word in almost every claim ("the": 31 ms against 1 ms).
-
-A text with no three letters or digits in a row gives a trigram index
-nothing to look up (it would read the whole index: 1.7 s for "ab"), so such a
-search, and any on SQLite, is left to the planner."""
+So on PostgreSQL the text's match is asked alone, in a subquery (OFFSET 0
+keeps it apart), and the list's filters apply to its rows. The subquery is
+planned for all its rows, so the choice is between the whole table and the
+matches: the trigram indexes, unless the guess puts the text in a large
+share of the claims, where reading the table finds 501 at once ("the": 1.7
+ms) and a text with no trigram to look up ("ab") gives the index nothing to
+narrow. Measured at a million claims, cache warm: "inflation" (one claim in
+30) 22 ms, "crime" 19 ms, "rise" 13 ms, "islamabad" 13 ms, "desalination"
+5 ms."""
 
 from __future__ import annotations
 
-import re
-
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
-
-# Three word characters in a row: a trigram the index can look up.
-TRIGRAM = re.compile(r"\w{3}")
 
 
 def first_matches(listed: QuerySet, matches: QuerySet | None, limit: int) -> list[int]:
@@ -40,28 +35,20 @@ def first_matches(listed: QuerySet, matches: QuerySet | None, limit: int) -> lis
     rows the search text matches, with no other filter (`listed` holds the
     same match among its filters)."""
     ids = listed.order_by().values_list("pk", flat=True)[:limit]
-    fenced = through_trigrams(ids, matches)
+    fenced = from_matches(ids, matches)
     if fenced is None:
         return list(ids)
-    sql, params = fenced
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        cursor.execute(sql, params)
-        found = [pk for (pk,) in cursor.fetchall()]
-        # Nothing was written: rolling back ends the setting with the query.
-        transaction.set_rollback(True)
-    return found
+    with connection.cursor() as cursor:
+        cursor.execute(*fenced)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def through_trigrams(ids: QuerySet, matches: QuerySet | None) -> tuple[str, list] | None:
-    """`ids`'s SQL reading from `matches` instead of the whole table, or None
-    where the trigram indexes cannot help: on SQLite, or for a text with no
-    trigram to look up."""
+def from_matches(ids: QuerySet, matches: QuerySet | None) -> tuple[str, list] | None:
+    """`ids`'s SQL reading from `matches` instead of the whole table; None on
+    SQLite, which has no trigram index to choose."""
     if matches is None or connection.vendor != "postgresql":
         return None
     inner, inner_params = matches.order_by().query.sql_with_params()
-    if not any(isinstance(value, str) and TRIGRAM.search(value) for value in inner_params):
-        return None
     sql, params = ids.query.sql_with_params()
     table = connection.ops.quote_name(ids.model._meta.db_table)
     # The list's SELECT holds only its ids, so every parameter of the outer

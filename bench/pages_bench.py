@@ -91,6 +91,7 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
     from django.conf import settings
 
     from claims.models import Claim, Rating
+    from claims.pagination import SEARCH_COUNT_LIMIT
 
     verdict_pages = max(1, math.ceil(counts["standing"] / settings.PUBLIC_PAGE_SIZE))
     json_pages = max(1, math.ceil(counts["public"] / settings.PUBLIC_JSON_PAGE_SIZE))
@@ -99,6 +100,9 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
     top, top_count = targets["top_claimant"]
     typical, typical_count = targets["typical_claimant"]
     common, rare = targets["search_common"], targets["search_rare"]
+    # A search lists its first SEARCH_COUNT_LIMIT matches: its last page is the deepest.
+    search_pages = math.ceil(SEARCH_COUNT_LIMIT / settings.PUBLIC_PAGE_SIZE)
+    desk_search_pages = math.ceil(SEARCH_COUNT_LIMIT / settings.DESK_PAGE_SIZE)
     heavy, normal = targets["heavy_claim"], targets["normal_claim"]
     rating = Rating.objects.get(label="False")
     rated_pages = max(1, math.ceil(Claim.objects.standing().rated(rating.pk).count() / settings.PUBLIC_PAGE_SIZE))
@@ -108,6 +112,7 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
         Page("`/verdicts/` page 1", "/verdicts/", load=True),
         Page(f"`/verdicts/?q={common}`", f"/verdicts/?q={common}"),
         Page(f"`/verdicts/?q={rare}`", f"/verdicts/?q={rare}"),
+        Page(f"`/verdicts/?q={common}`, last page ({search_pages})", f"/verdicts/?q={common}&page={search_pages}"),
         Page(f"`/verdicts/` last page ({verdict_pages:,})", f"/verdicts/?page={verdict_pages}"),
         Page(f"`/verdicts/?rating=` {rating.label}", f"/verdicts/?rating={rating.pk}"),
         Page(
@@ -129,6 +134,11 @@ def pages_for(targets: dict[str, Any], counts: dict[str, int]) -> list[Page]:
         ),
         Page(f"team queue, published, `q={common}`", f"/desk/claims/?state=published&q={common}", desk=True),
         Page(f"team queue, every state, `q={common}`", f"/desk/claims/?q={common}", desk=True),
+        Page(
+            f"team queue, every state, `q={common}`, last page ({desk_search_pages})",
+            f"/desk/claims/?q={common}&page={desk_search_pages}",
+            desk=True,
+        ),
         Page(f"team queue, every state, `q={rare}`", f"/desk/claims/?q={rare}", desk=True),
         Page("my queue (an editor's five sections)", "/desk/", desk=True),
         Page("dashboard", "/desk/dashboard/", desk=True),

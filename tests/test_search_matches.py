@@ -82,6 +82,9 @@ PADDING = "The figure comes from the ministry's annual report, which counts regi
 
 
 def test_postgresql_reads_a_rare_words_matches_through_the_trigram_index(make_claim: Any) -> None:
+    """What the subquery is planned as. At this size the list's own query is
+    planned the same way: the guesses that made it read the table (bench/,
+    a million claims, README "seventh pass") need a table that size."""
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes are PostgreSQL's")
     article = make_claim().article

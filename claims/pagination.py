@@ -18,7 +18,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 
-from claims.search_matches import first_matches
+from claims.search_matches import Search
 
 # Below this offset a plain LIMIT/OFFSET is as fast, and one query fewer.
 DEEP_OFFSET = 1_000
@@ -49,7 +49,7 @@ class DeepPaginator(Paginator):
         per_page: int,
         *,
         count_limit: int | None = None,
-        matches: QuerySet | None = None,
+        search: Search | None = None,
         kept_count: Callable[[], int] | None = None,
     ) -> None:
         """`kept_count`: reads the list's count where something keeps it
@@ -61,18 +61,20 @@ class DeepPaginator(Paginator):
         counting them took longer than drawing the page. Up to the limit, the
         page is chosen among those ids; past it (`more`), the pages stop at
         the limit and the list's order finds them (with an index matching
-        it, in the first entries: the matches are dense). `matches`: the
-        rows the search's text matches, with no other filter, for reading
-        them through their trigram indexes (claims.search_matches)."""
+        it, in the first entries: the matches are dense). `search`: the
+        list's search, which reads its matches through the trigram indexes
+        and its deep pages the cheaper way (claims.search_matches)."""
         super().__init__(object_list, per_page)
         self.count_limit = count_limit
-        self.matches = matches
+        self.search = search
         self.kept_count = kept_count
 
     @cached_property
     def _matches(self) -> list[int]:
         assert self.count_limit is not None
-        return first_matches(self.object_list, self.matches, self.count_limit + 1)
+        if self.search is not None:
+            return self.search.first(self.count_limit + 1)
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.count_limit + 1])
 
     @cached_property
     def count(self) -> int:
@@ -95,6 +97,11 @@ class DeepPaginator(Paginator):
             # them read 31,888 entries to find 25 of a rare word's 67.
             rows = self.object_list.filter(pk__in=self._matches)[bottom : bottom + self.per_page]
             return self._get_page(list(rows), number, self)
+        if self.more and self.search is not None:
+            # Up to the limit: the last page stops there.
+            ids = self.search.page(bottom, min(bottom + self.per_page, self.count) - bottom)
+            if ids is not None:
+                return self._get_page(self._rows(ids), number, self)
         if bottom < DEEP_OFFSET:
             return super().page(number)
         top = min(bottom + self.per_page, self.count)

@@ -11,10 +11,13 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from claims import search_matches
 from claims.models import Claim
-from claims.search_matches import first_matches, from_matches
+from claims.pagination import DeepPaginator
+from claims.search_matches import Search, read_from
 from claims.workflow import State
 from tests.conftest import ClaimFactory, UserFactory
 
@@ -33,22 +36,22 @@ def claims(make_claim: Any, publish: Any) -> dict[str, list[Claim]]:
 
 
 def test_the_first_matches_are_the_lists_own(claims: dict[str, list[Claim]]) -> None:
-    matches = Claim.objects.search("inflation")
-    public = first_matches(Claim.objects.standing().search("inflation"), matches, 100)
+    public = Search(Claim.objects.standing(), "inflation").first(100)
     assert sorted(public) == sorted(claim.pk for claim in claims["published"])
-    researching = first_matches(Claim.objects.filter(state=State.RESEARCHING).search("inflation"), matches, 100)
+    researching = Search(Claim.objects.filter(state=State.RESEARCHING), "inflation").first(100)
     assert sorted(researching) == sorted(claim.pk for claim in claims["researching"])
-    anywhere = first_matches(Claim.objects.search("inflation"), matches, 100)
-    assert len(anywhere) == 6
-    assert len(first_matches(Claim.objects.search("inflation"), matches, 4)) == 4
-    assert first_matches(Claim.objects.standing().search("stagflation"), Claim.objects.search("stagflation"), 9) == []
+    assert len(Search(Claim.objects.all(), "inflation").first(100)) == 6
+    assert len(Search(Claim.objects.all(), "inflation").first(4)) == 4
+    assert Search(Claim.objects.standing(), "stagflation").first(9) == []
 
 
 def test_filters_that_join_another_table_still_apply(claims: dict[str, list[Claim]]) -> None:
     person = UserFactory(username="researcher")
     Claim.objects.filter(pk=claims["researching"][0].pk).update(assignee=person)
-    listed = Claim.objects.filter(assignee__username="researcher").search("inflation")
-    assert first_matches(listed, Claim.objects.search("inflation"), 100) == [claims["researching"][0].pk]
+    listed = Claim.objects.filter(assignee__username="researcher").select_related("assignee", "article")
+    assert Search(listed, "inflation").first(100) == [claims["researching"][0].pk]
+    ordered = listed.order_by("-created_at", "-pk")
+    assert Search(ordered, "inflation").page(0, 5) in (None, [claims["researching"][0].pk])
 
 
 def test_the_team_queue_and_the_public_list_find_a_search_through_it(
@@ -62,15 +65,16 @@ def test_the_team_queue_and_the_public_list_find_a_search_through_it(
     assert f"/verdicts/{claims['other'][0].slug}/" not in html
 
 
-def test_sqlite_and_a_list_with_no_search_read_the_list_itself() -> None:
+def test_sqlite_reads_the_list_itself() -> None:
     ids = Claim.objects.search("inflation").order_by().values_list("pk", flat=True)
-    assert from_matches(ids, None) is None
-    fenced = from_matches(ids, Claim.objects.search("inflation"))
+    fenced = read_from(ids, Claim.objects.search("inflation"))
     assert (fenced is None) == (connection.vendor != "postgresql")
+    assert (Search(Claim.objects.order_by("-pk"), "inflation").page(0, 5) is None) == (fenced is None)
 
 
-def plan(queryset: Any, matches: Any) -> str:
-    sql, params = from_matches(queryset.order_by().values_list("pk", flat=True)[:501], matches)
+def plan(listed: Any, text: str) -> str:
+    search = Search(listed, text)
+    sql, params = read_from(search.found.order_by().values_list("pk", flat=True)[:501], search.matches)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         found = cursor.fetchone()[0]
@@ -105,15 +109,34 @@ def test_postgresql_reads_a_rare_words_matches_through_the_trigram_index(make_cl
         for index in ("claim_text_search_trgm", "claim_claimant_search_trgm"):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE claims_claim")
-    public = plan(Claim.objects.standing().search("inflation"), Claim.objects.search("inflation"))
+    public = plan(Claim.objects.standing(), "inflation")
     assert "claim_text_search_trgm" in public
     # The public filters apply to the matches' rows, not as an index of their own.
     assert "claim_public_changed" not in public
     assert "claim_public_list" not in public
-    assert "claim_text_search_trgm" in plan(Claim.objects.search("inflation"), Claim.objects.search("inflation"))
+    assert "claim_text_search_trgm" in plan(Claim.objects.all(), "inflation")
     # In every claim, or nothing to look up: the table, read until 501 turn up.
     for common in ("rose", "ab"):
-        assert "claim_text_search_trgm" not in plan(Claim.objects.search(common), Claim.objects.search(common))
-    assert sorted(
-        first_matches(Claim.objects.standing().search("inflation"), Claim.objects.search("inflation"), 501)
-    ) == sorted(Claim.objects.standing().search("inflation").values_list("pk", flat=True))
+        assert "claim_text_search_trgm" not in plan(Claim.objects.all(), common)
+    found = Search(Claim.objects.standing(), "inflation").first(501)
+    assert sorted(found) == sorted(Claim.objects.standing().search("inflation").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("every", [2, 9])
+def test_a_deep_page_of_a_search_is_the_lists_own(every: int, publish: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the probe, a word in every second claim is walked to in the
+    list's order and one in every ninth read from its matches, sorted: the
+    pages are the same either way."""
+    monkeypatch.setattr(search_matches, "PROBE", 4)
+    for n in range(45):
+        publish(text=f"{'Inflation' if n % every == 0 else 'Unemployment'} rose by {n}% last year.")
+    search = Search(Claim.objects.standing().with_verdicts().order_by("-published_at", "-pk"), "inflation")
+    whole = list(search.found.values_list("pk", flat=True))
+    paginator = DeepPaginator(search.found, 2, count_limit=4, search=search)
+    assert paginator.more
+    with CaptureQueriesContext(connection) as queries:
+        pages = [[claim.pk for claim in paginator.page(number)] for number in paginator.page_range]
+    assert pages == [whole[:4][:2], whole[:4][2:]]
+    if connection.vendor == "postgresql":
+        sorted_ = any("OFFSET 0) AS" in query["sql"] and "ORDER BY" in query["sql"] for query in queries)
+        assert sorted_ == (every == 9)

@@ -19,6 +19,7 @@ from claims.desk.widgets import PlainSelect
 from claims.models import Article, Claim, Claimant, DeskPolicy, Evidence, Notification, Profile, Rating
 from claims.models.people import validate_time_zone
 from claims.params import MAX_ID
+from claims.search_matches import Search
 from claims.sources.fields import FetchableURLField
 
 # A long speech transcript runs to about 100,000 characters; anything much
@@ -311,11 +312,11 @@ class QueueFilterForm(forms.Form):
         widget=PlainSelect,
     )
 
-    def matches(self) -> Any:
-        """The claims the search text matches, in any state; None with no search."""
+    def search(self, claims: Any) -> Search | None:
+        """The list's search for its text, None with no text."""
         self.is_valid()
         q = (getattr(self, "cleaned_data", {}).get("q") or "").strip()
-        return Claim.objects.search(q) if q else None
+        return Search(self.listed(claims), q) if q else None
 
     def counted_states(self) -> list[str] | None:
         """The states the list holds when nothing else filters it (its count
@@ -329,6 +330,11 @@ class QueueFilterForm(forms.Form):
     def filter(self, claims: Any) -> Any:
         """Apply the filters that are valid; an invalid one shows its error and
         is left out, rather than dropping every filter."""
+        search = self.search(claims)
+        return search.found if search else self.listed(claims)
+
+    def listed(self, claims: Any) -> Any:
+        """Every valid filter but the search text, in the list's order."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})  # unbound: no filters
         if data.get("state"):
@@ -345,7 +351,6 @@ class QueueFilterForm(forms.Form):
             claims = claims.filter(priority=data["priority"])
         if data.get("overdue"):
             claims = claims.overdue()
-        claims = claims.search(data.get("q") or "")
         return claims.by_demand() if data.get("sort") == "demand" else claims.queue_order()
 
 

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
 from claims.pagination import DeepPaginator
+from claims.search_matches import Search
 
 # Stands for the nonce in stored pages: private-use characters, which no page
 # of ours writes.
@@ -96,10 +96,10 @@ class FreshPaginator(DeepPaginator):
         request: HttpRequest,
         filters: str = "",
         count_limit: int | None = None,
-        matches: QuerySet | None = None,
+        search: Search | None = None,
         kept_count: Callable[[], int] | None = None,
     ) -> None:
-        super().__init__(object_list, per_page, count_limit=count_limit, matches=matches, kept_count=kept_count)
+        super().__init__(object_list, per_page, count_limit=count_limit, search=search, kept_count=kept_count)
         self._count_key = _key("count", request, filters)
 
     @cached_property

@@ -35,6 +35,7 @@ from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, 
 from claims.public.freshness import Freshness
 from claims.public.page_cache import FreshPaginator, cached_page
 from claims.public.scale import Scale, load_scale, rating_distribution
+from claims.search_matches import Search
 from claims.sources.snapshots import snapshot_response
 
 # --- Freshness, computed once per request: condition() asks for the ETag and
@@ -103,22 +104,23 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     scale = _scale(request)
     q = params.search_text(request.GET.get("q"))
     rating_id = params.positive_id(request.GET.get("rating"))
-    claims = Claim.objects.standing().search(q)
+    claims = Claim.objects.standing()
     if rating_id:
         claims = claims.rated(rating_id)
     claims = claims.with_verdicts().order_by("-published_at", "-pk")
+    search = Search(claims, q) if q else None
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
     # A search reads at most SEARCH_COUNT_LIMIT matches (claims.pagination).
     limit = SEARCH_COUNT_LIMIT if q else None
     # The whole list's count is kept (claims.models.claim_counts).
     kept = None if q or rating_id else claim_counts.standing
     paginator = FreshPaginator(
-        claims,
+        search.found if search else claims,
         settings.PUBLIC_PAGE_SIZE,
         request=request,
         filters=query,
         count_limit=limit,
-        matches=Claim.objects.search(q) if q else None,
+        search=search,
         kept_count=kept,
     )
     page = paginator.get_page(request.GET.get("page"))

@@ -77,13 +77,13 @@ def _queue_context(params: QueryDict) -> dict[str, Any]:
     people = list(desk_users())
     filters.fields["assignee"].offer(people)
     bulk_form.fields["person"].offer(people)
+    search = filters.search(Claim.objects.for_list())
     claims = filters.filter(Claim.objects.for_list())
     # A search reads at most this many matches (claims.pagination).
-    matches = filters.matches()
-    limit = SEARCH_COUNT_LIMIT if matches is not None else None
+    limit = SEARCH_COUNT_LIMIT if search else None
     states = filters.counted_states()
     kept = (lambda: claim_counts.claims_in(states)) if states else None
-    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, matches=matches, kept_count=kept)
+    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, search=search, kept_count=kept)
     page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

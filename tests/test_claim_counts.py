@@ -1,13 +1,15 @@
-"""The claims in each state, and each claimant's verdicts that stand, kept by
-PostgreSQL's triggers (counted on SQLite), agree with the claims after every
-kind of write: created, moved through the workflow, assigned, published,
-retracted, updated in bulk, deleted, moved by two people at once, and moved
-from one claimant to another (a merge)."""
+"""The claims in each state, each claimant's verdicts that stand, and the
+claims new and published each quarter hour, kept by PostgreSQL's triggers
+(counted on SQLite), agree with the claims after every kind of write:
+created, moved through the workflow, assigned, published, retracted,
+updated in bulk, deleted, moved by two people at once, and moved from one
+claimant to another (a merge)."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import Claim, Claimant, ClaimantCount, ClaimCount, claim_counts
+from claims.models import Claim, Claimant, ClaimantCount, ClaimCount, ClaimFlow, claim_counts
 from claims.workflow import State
 from tests.conftest import ClaimFactory
 
@@ -33,6 +35,7 @@ def assert_counts_agree() -> None:
     assert claim_counts.public() == Claim.objects.public().count()
     assert claim_counts.standing() == Claim.objects.standing().count()
     assert_claimants_agree()
+    assert_flow_agrees()
     for states_asked in ([State.PUBLISHED], workflow.PUBLIC_STATES, workflow.OPEN_STATES, list(State)):
         for published in (None, True, False):
             expected = sum(
@@ -41,6 +44,23 @@ def assert_counts_agree() -> None:
                 if state in states_asked and (published is None or (published_at is not None) == published)
             )
             assert claim_counts.claims_in(states_asked, published=published) == expected, (states_asked, published)
+
+
+def quarter(moment: datetime) -> datetime:
+    return datetime.fromtimestamp(moment.timestamp() // 900 * 900, tz=UTC)
+
+
+def assert_flow_agrees() -> None:
+    """The claims new and published in each quarter hour (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    flow: Counter = Counter()
+    for state, created_at, published_at in Claim.objects.values_list("state", "created_at", "published_at"):
+        flow["new", quarter(created_at)] += 1
+        if state in workflow.PUBLIC_STATES and published_at is not None:
+            flow["published", quarter(published_at)] += 1
+    kept = {(row.kind, row.quarter): row.claims for row in ClaimFlow.objects.exclude(claims=0)}
+    assert kept == dict(flow)
 
 
 def assert_claimants_agree() -> None:
@@ -108,6 +128,10 @@ def test_the_counts_follow_every_kind_of_write(make_claim: Any, checker: Any, ed
     )
     assert_counts_agree()
     Claim.objects.filter(state=State.SUBMITTED).update(priority=Claim.Priority.HIGH)  # moves nothing counted
+    assert_counts_agree()
+    # Imported with their own dates: to other quarter hours and weeks.
+    Claim.objects.filter(pk=claims[0].pk).update(created_at=claims[0].created_at - timedelta(days=9, minutes=7))
+    Claim.objects.filter(pk=retracted.pk).update(published_at=retracted.published_at - timedelta(hours=30))
     assert_counts_agree()
     Claim.objects.filter(slug__startswith="bulk-").delete()  # claims with a log are kept (it is append-only)
     assert_counts_agree()
@@ -184,4 +208,9 @@ def test_counts_left_wrong_are_counted_again(make_claim: Any) -> None:
     out = StringIO()
     call_command("recount_claims", stdout=out)
     assert "3 of the counts were wrong" in out.getvalue()
+    assert_counts_agree()
+    ClaimFlow.objects.update(claims=5)
+    out = StringIO()
+    call_command("recount_claims", stdout=out)
+    assert "of the counts were wrong" in out.getvalue()
     assert_counts_agree()

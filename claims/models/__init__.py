@@ -35,7 +35,7 @@ from claims.models.articles import (
     SentenceClaim,
     claimant_key,
 )
-from claims.models.claim_counts import ClaimantCount, ClaimCount
+from claims.models.claim_counts import ClaimantCount, ClaimCount, ClaimFlow
 from claims.models.claim_queries import ClaimQuerySet
 from claims.models.claims import Claim
 from claims.models.notifications import Notification, NotificationQuerySet
@@ -58,6 +58,7 @@ __all__ = [
     "ArticleQuerySet",
     "Claim",
     "ClaimCount",
+    "ClaimFlow",
     "ClaimQuerySet",
     "Claimant",
     "ClaimantCount",

@@ -14,7 +14,9 @@ claims another transaction sees.
 The same triggers keep each claimant's verdicts that stand (`ClaimantCount`):
 whether they have a public page, how many verdicts it lists, and how many
 such pages the sitemap's index announces (counting those probed every one of
-50,000 claimants: 175 ms at a million claims).
+50,000 claimants: 175 ms at a million claims). And the claims new and
+published in each quarter hour (`ClaimFlow`), which the dashboard adds up by
+week: counting the 243,000 new in 12 weeks of a million claims took 61 ms.
 
 On SQLite (the embedded default, a demo's size) there are no triggers: the
 counts are counted."""
@@ -83,12 +85,48 @@ RETURN NULL;
 """
 
 
+# The dashboard's weekly flow (`ClaimFlow`): claims new and published in each
+# quarter hour, by their creation and their first publication (in a public
+# state: published or retracted).
+_QUARTER = "to_timestamp(floor(extract(epoch FROM {0}) / 900) * 900)"
+_PUBLISHED = "state IN ({}) AND published_at IS NOT NULL".format(
+    ", ".join(f"'{state.value}'" for state in workflow.PUBLIC_STATES)
+)
+
+
+def _flow(table: str, n: int) -> str:
+    created, published = _QUARTER.format("created_at"), _QUARTER.format("published_at")
+    return (
+        f"SELECT 'new', {created}, {n} FROM {table} "  # noqa: S608 - constant SQL
+        f"UNION ALL SELECT 'published', {published}, {n} FROM {table} WHERE {_PUBLISHED}"
+    )
+
+
+_FLOW_COUNTED = (
+    f"SELECT kind, quarter, SUM(n) FROM ({_flow('claims_claim', 1)}) AS flow (kind, quarter, n) GROUP BY 1, 2"  # noqa: S608
+)
+# How many quarter hours' kept counts differ from the claims'.
+_FLOW_WRONG = f"""
+SELECT COUNT(*) FROM ({_FLOW_COUNTED}) AS counted (kind, quarter, n)
+FULL JOIN (SELECT kind, quarter, claims FROM claims_claimflow WHERE claims <> 0) AS kept USING (kind, quarter)
+WHERE counted.n IS DISTINCT FROM kept.claims
+"""  # noqa: S608 - constant SQL
+_ADD_FLOW = """
+INSERT INTO claims_claimflow (kind, quarter, claims)
+SELECT kind, quarter, SUM(n) FROM (MOVED) AS moved (kind, quarter, n)
+GROUP BY kind, quarter HAVING SUM(n) <> 0 ORDER BY kind, quarter
+ON CONFLICT (kind, quarter) DO UPDATE SET claims = claims_claimflow.claims + EXCLUDED.claims;
+RETURN NULL;
+"""
+
+
 def counting_triggers() -> list[pgtrigger.Trigger]:
-    """The triggers on claims that keep `ClaimCount` and `ClaimantCount`
-    (PostgreSQL only)."""
+    """The triggers on claims that keep `ClaimCount`, `ClaimantCount` and
+    `ClaimFlow` (PostgreSQL only)."""
     return [
         *_counters("claim_count", _ADD, _NEW, _OLD),
         *_counters("claimant_count", _ADD_SPOKEN, _SPOKEN_NEW, _SPOKEN_OLD),
+        *_counters("claim_flow", _ADD_FLOW, _flow("new_claims", 1), _flow("old_claims", -1)),
     ]
 
 
@@ -123,6 +161,22 @@ class ClaimantCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claimant_id}: {self.standing}"
+
+
+class ClaimFlow(models.Model):
+    """The claims created (`new`) and first published (`published`) in one
+    quarter hour. Every time zone's offset is a whole number of quarter
+    hours, so each quarter falls in one week wherever the desk is."""
+
+    kind = models.CharField(max_length=9)
+    quarter = models.DateTimeField()
+    claims = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "quarter"], name="claim_flow_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quarter}: {self.claims}"
 
 
 def _claims() -> models.QuerySet:
@@ -188,10 +242,10 @@ def claimant_pages() -> int:
 
 
 def recount() -> int:
-    """Count the claims again into `ClaimCount` and `ClaimantCount`
-    (PostgreSQL), under a lock that lets no claim move meanwhile: for counts
-    a restore or a session with its triggers off left wrong. Returns how many
-    of the counts were wrong."""
+    """Count the claims again into `ClaimCount`, `ClaimantCount` and
+    `ClaimFlow` (PostgreSQL), under a lock that lets no claim move
+    meanwhile: for counts a restore or a session with its triggers off left
+    wrong. Returns how many of the counts were wrong."""
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -209,5 +263,10 @@ def recount() -> int:
         kept_spoken = dict(ClaimantCount.objects.exclude(standing=0).values_list("claimant_id", "standing"))
         ClaimantCount.objects.all().delete()
         ClaimantCount.objects.bulk_create(ClaimantCount(claimant_id=pk, standing=n) for pk, n in spoken.items())
-    wrong = sum(counted.get(key, 0) != kept.get(key, 0) for key in counted.keys() | kept.keys())
+        # In SQL: a million claims' years filled 253,000 quarter hours.
+        cursor.execute(_FLOW_WRONG)
+        (wrong_flow,) = cursor.fetchone()
+        cursor.execute("DELETE FROM claims_claimflow")
+        cursor.execute(f"INSERT INTO claims_claimflow (kind, quarter, claims) {_FLOW_COUNTED}")
+    wrong = sum(counted.get(key, 0) != kept.get(key, 0) for key in counted.keys() | kept.keys()) + wrong_flow
     return wrong + sum(spoken.get(pk, 0) != kept_spoken.get(pk, 0) for pk in spoken.keys() | kept_spoken.keys())

@@ -1,5 +1,6 @@
-"""python manage.py recount_claims: the claims counted by state, and each
-claimant's verdicts that stand, again."""
+"""python manage.py recount_claims: the claims counted by state, each
+claimant's verdicts that stand, and the claims new and published each
+quarter hour, again."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from claims.models import claim_counts
 
 class Command(BaseCommand):
     help = (
-        "Count the claims in each state, and each claimant's verdicts that stand, again (PostgreSQL's triggers "
+        "Count the claims in each state, each claimant's verdicts that stand, and the claims new and published "
+        "each quarter hour, again (PostgreSQL's triggers "
         "keep these counts; a data-only restore or a session with triggers off can leave them wrong). Claims "
         "wait for the count, a second or two at a million."
     )

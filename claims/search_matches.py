@@ -53,7 +53,8 @@ SORT_COST = 4
 
 @dataclass(frozen=True)
 class Search:
-    """`listed`: the list with every filter but the text's, in its order."""
+    """`listed`: the list with every filter but the text's, in its order;
+    `text`: what is searched for (ClaimQuerySet.search)."""
 
     listed: QuerySet
     text: str
@@ -80,7 +81,10 @@ class Search:
         if connection.vendor != "postgresql":
             return None
         wanted = self.found.values_list("pk", flat=True)
-        probed = _ids(read_from(wanted[: bottom + size], self.listed[:PROBE]))
+        probe = read_from(wanted[: bottom + size], self.listed[:PROBE])
+        if probe is None:
+            return None
+        probed = _ids(probe)
         if len(probed) == bottom + size:
             return probed[bottom:]
         # Matches per row of the list: at least the probe's, and at least as
@@ -89,9 +93,10 @@ class Search:
         density = max(len(probed) / PROBE, (bottom + size) / claims)
         # Sorted are the matches in every state: about density x all claims.
         walked, sorted_ = (bottom + size) / density, SORT_COST * density * claims
-        if walked <= sorted_:
+        from_matches = read_from(wanted[bottom : bottom + size], self.matches)
+        if walked <= sorted_ or from_matches is None:
             return list(wanted[bottom : bottom + size])
-        return _ids(read_from(wanted[bottom : bottom + size], self.matches))
+        return _ids(from_matches)
 
 
 def read_from(ids: QuerySet, rows: QuerySet) -> tuple[str, list] | None:
@@ -117,8 +122,7 @@ def read_from(ids: QuerySet, rows: QuerySet) -> tuple[str, list] | None:
     return sql.replace(f" FROM {table}", f" FROM ({inner}) AS {table}", 1), [*inner_params, *params]
 
 
-def _ids(query: tuple[str, list] | None) -> list[int]:
-    assert query is not None
+def _ids(query: tuple[str, list]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(*query)
         return [pk for (pk,) in cursor.fetchall()]

@@ -55,17 +55,16 @@ class DeepPaginator(Paginator):
         """`kept_count`: reads the list's count where something keeps it
         (claims.models.claim_counts) rather than counting the list.
 
-        `count_limit`: for a search. Its matches are read as ids, at most
-        this many and one (in no order: cheap however the index finds them),
-        instead of counted: "inflation" matched 11,403 of 100,000 claims, and
-        counting them took longer than drawing the page. Up to the limit, the
-        page is chosen among those ids; past it (`more`), the pages stop at
-        the limit and the list's order finds them (with an index matching
-        it, in the first entries: the matches are dense). `search`: the
-        list's search, which reads its matches through the trigram indexes
-        and its deep pages the cheaper way (claims.search_matches)."""
+        `search`: the list is a search (claims.search_matches), which reads
+        its matches through the trigram indexes and its deep pages the
+        cheaper way. Its matches are read as ids, at most `count_limit`
+        (SEARCH_COUNT_LIMIT unless given) and one, in no order, instead of
+        counted: "inflation" matched 11,403 of 100,000 claims, and counting
+        them took longer than drawing the page. Up to the limit, the page is
+        chosen among those ids; past it (`more`), the pages stop at the
+        limit and are found in the list's order."""
         super().__init__(object_list, per_page)
-        self.count_limit = count_limit
+        self.count_limit = SEARCH_COUNT_LIMIT if count_limit is None and search is not None else count_limit
         self.search = search
         self.kept_count = kept_count
 

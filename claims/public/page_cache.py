@@ -84,7 +84,7 @@ class FreshPaginator(DeepPaginator):
     public claim is the costliest query a list page makes), under the
     request's freshness and its filters; a list with no filter reads the
     count kept by state instead (`kept_count`, claims.models.claim_counts).
-    A search (`count_limit`) is not counted but capped, as on the desk: each
+    A search (`search`) is not counted but capped, as on the desk: each
     reader's words are their own key, so a cached count would seldom be read
     again."""
 
@@ -95,11 +95,10 @@ class FreshPaginator(DeepPaginator):
         *,
         request: HttpRequest,
         filters: str = "",
-        count_limit: int | None = None,
         search: Search | None = None,
         kept_count: Callable[[], int] | None = None,
     ) -> None:
-        super().__init__(object_list, per_page, count_limit=count_limit, search=search, kept_count=kept_count)
+        super().__init__(object_list, per_page, search=search, kept_count=kept_count)
         self._count_key = _key("count", request, filters)
 
     @cached_property

@@ -29,7 +29,6 @@ from django.views.decorators.http import condition, require_safe
 from claims import limits, params, workflow
 from claims.models import Claim, Claimant, Source, Verdict, claim_counts
 from claims.models.stored_copies import stream_from_storage
-from claims.pagination import SEARCH_COUNT_LIMIT
 from claims.public import bundle, freshness
 from claims.public.claimreview import absolute_url, claim_review, iso, json_ld, safe_url, verdict_path, version_path
 from claims.public.freshness import Freshness
@@ -110,8 +109,6 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
     claims = claims.with_verdicts().order_by("-published_at", "-pk")
     search = Search(claims, q) if q else None
     query = urlencode({k: v for k, v in (("q", q), ("rating", rating_id or "")) if v})
-    # A search reads at most SEARCH_COUNT_LIMIT matches (claims.pagination).
-    limit = SEARCH_COUNT_LIMIT if q else None
     # The whole list's count is kept (claims.models.claim_counts).
     kept = None if q or rating_id else claim_counts.standing
     paginator = FreshPaginator(
@@ -119,7 +116,6 @@ def verdict_list(request: HttpRequest) -> HttpResponse:
         settings.PUBLIC_PAGE_SIZE,
         request=request,
         filters=query,
-        count_limit=limit,
         search=search,
         kept_count=kept,
     )

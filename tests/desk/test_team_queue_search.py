@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from claims.desk.views import queues
+from claims import pagination
 from claims.models import Claim
 from claims.workflow import State
 from tests.desk.conftest import HX, html
@@ -76,7 +76,7 @@ def test_a_search_lists_its_matches_in_the_queues_order_across_pages(
 def test_a_search_matching_more_than_the_limit_says_so_and_lists_the_first(
     make_claim: Any, client_for: Any, checker: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(queues, "SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_LIMIT", 2)
     for n in range(3):
         make_claim(text=f"Militants claim number {n}.")
     response = client_for(checker).get("/desk/claims/?q=militants")

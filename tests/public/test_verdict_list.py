@@ -81,10 +81,10 @@ def test_public_lists_have_bounded_query_counts(
 def test_a_search_with_more_matches_than_it_reads_lists_the_first_and_says_so(
     publish: Any, client: Client, settings: Any, monkeypatch: Any
 ) -> None:
-    from claims.public import views
+    from claims import pagination
 
     settings.PUBLIC_PAGE_SIZE = 2
-    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_LIMIT", 3)
     claims = [publish(text=f"{300 + n} people were arrested in raids.") for n in range(5)]
     publish(text="The war cost 1.9 billion rupees.")
     newest_first = sorted(claims, key=lambda claim: (claim.published_at, claim.pk), reverse=True)

@@ -22,7 +22,7 @@ from claims.desk.drawn import draw_forms, drawn, with_token
 from claims.desk.forms import QueueFilterForm, desk_users
 from claims.desk.views.access import desk_member_required, fragment
 from claims.models import Claim, claim_counts, desk_stats
-from claims.pagination import SEARCH_COUNT_LIMIT, DeepPaginator
+from claims.pagination import DeepPaginator
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,9 @@ def _queue_context(params: QueryDict) -> dict[str, Any]:
     bulk_form.fields["person"].offer(people)
     search = filters.search(Claim.objects.for_list())
     claims = filters.filter(Claim.objects.for_list())
-    # A search reads at most this many matches (claims.pagination).
-    limit = SEARCH_COUNT_LIMIT if search else None
     states = filters.counted_states()
     kept = (lambda: claim_counts.claims_in(states)) if states else None
-    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, count_limit=limit, search=search, kept_count=kept)
+    paginator = DeepPaginator(claims, settings.DESK_PAGE_SIZE, search=search, kept_count=kept)
     page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

@@ -256,7 +256,6 @@ class Workers:
             **env,
         }
         pools = [("fetch", ["--pool", "gevent", "--concurrency", "8"]), ("celery", ["--pool", "prefork", "-c", "2"])]
-        logs = []
         for queue, pool in pools:
             log = log_dir / f"worker-{queue_prefix}{queue}.log"
             command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", f"{queue_prefix}{queue}"]
@@ -272,13 +271,12 @@ class Workers:
                         start_new_session=True,
                     )
                 )
-            logs.append(log)
-        self.logs = logs
+            self.logs.append(log)
         deadline = time.monotonic() + 90
-        while not all(" ready." in log.read_text() for log in logs):
+        while not all(" ready." in log.read_text() for log in self.logs):
             if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
                 self.stop()
-                raise RuntimeError("a worker did not start:\n" + "\n".join(log.read_text()[-3000:] for log in logs))
+                raise RuntimeError("a worker did not start:\n" + self.tail(3000))
             time.sleep(0.1)
 
     def tail(self, chars: int = 4000) -> str:
